@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../platform/clock/clock.ts';
+import { CN_CALENDAR_2025_2026 } from '../platform/calendar/cn-holidays.ts';
+import { WorkingCalendar } from '../platform/calendar/working-calendar.ts';
+import { openDatabase, type Database } from '../platform/db/database.ts';
+import { migrateToLatest, type MigrationSet } from '../platform/db/migrator.ts';
+import { EventBus, outboxMigrations } from '../platform/events/event-bus.ts';
+import { UnitOfWork } from '../platform/events/unit-of-work.ts';
+import { createHttpServer, type HttpApp } from '../platform/http/http-server.ts';
+import { createLogger } from '../platform/logging/logger.ts';
+import { Metrics } from '../platform/metrics/metrics.ts';
+import { createCasesModule, casesMigrations, type CasesModule } from '../modules/cases/index.ts';
+import { createOrganizationModule, organizationMigrations, type OrganizationModule } from '../modules/organization/index.ts';
+import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
+import type { CityLoopConfig } from './config.ts';
+
+/**
+ * Every module's migrations, keyed by owner. The dependency graph (one-way, no cycles):
+ *   places ← organization ← cases
+ */
+export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
+  platform: outboxMigrations,
+  places: placesMigrations,
+  organization: organizationMigrations,
+  cases: casesMigrations,
+};
+
+export interface CityLoop {
+  readonly config: CityLoopConfig;
+  readonly database: Database;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly calendar: WorkingCalendar;
+  readonly bus: EventBus;
+  readonly uow: UnitOfWork;
+  readonly metrics: Metrics;
+  readonly places: PlacesModule;
+  readonly organization: OrganizationModule;
+  readonly cases: CasesModule;
+  /** Load caches and start background work (event delivery, scheduler). */
+  start(options?: { background?: boolean }): Promise<void>;
+  /** Build the HTTP server with every module's routes. */
+  http(): Promise<HttpApp>;
+  /** Stop background work and close the database. */
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Use an already-open database (tests). */
+  database?: Database;
+  /** When false, close() leaves the database open (a second composition over the same handle). */
+  ownsDatabase?: boolean;
+  /** Register default metrics (process CPU, memory); off in tests that build many apps. */
+  defaultMetrics?: boolean;
+}
+
+/** The composition root: builds the platform, then the modules in dependency order, and wires them. */
+export async function compose(config: CityLoopConfig, options: ComposeOptions = {}): Promise<CityLoop> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const database = options.database ?? (await openDatabase(config.databaseUrl));
+  await migrateToLatest(database, ALL_MIGRATIONS);
+  const metrics = new Metrics({ defaults: options.defaultMetrics ?? true });
+  let warnedCalendar = false;
+  const calendar = new WorkingCalendar(
+    { ...CN_CALENDAR_2025_2026, zone: config.zone },
+    {
+      onOutsideCoverage: (day) => {
+        if (warnedCalendar) return;
+        warnedCalendar = true;
+        logger.warn({ day }, 'working-day calendar has no holiday data for this date; weekends only');
+      },
+    },
+  );
+  const bus = new EventBus(database, clock, logger);
+  const uow = new UnitOfWork(database, bus);
+
+  const places = createPlacesModule({ database, uow, bus, clock });
+  const organization = createOrganizationModule({ database, uow, bus, clock, places: places.api });
+  const cases = createCasesModule({
+    database, uow, bus, clock, calendar, places: places.api, organization: organization.api, logger,
+    config: {
+      yellowShare: config.yellowShare,
+      satisfiedMinRating: config.satisfiedMinRating === 4 ? 4 : 3,
+      repeatWindowDays: config.repeatWindowDays,
+      phoneKeySecret: config.dataKey,
+      maxCallbackAttempts: 3,
+      schedulerIntervalMs: config.schedulerIntervalMs,
+      zone: config.zone,
+    },
+  });
+
+  let ready = false;
+  const app: CityLoop = {
+    config, database, logger, clock, calendar, bus, uow, metrics, places, organization, cases,
+    async start({ background = true } = {}) {
+      await places.start();
+      await organization.start();
+      if (background) {
+        await cases.start();
+        bus.start();
+      } else {
+        await cases.service.load();
+      }
+      ready = true;
+    },
+    async http() {
+      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready });
+      places.routes(http);
+      organization.routes(http);
+      cases.routes(http);
+      metrics.gauge('cityloop_cases', 'Cases by state', ['state'], async (g) => {
+        g.reset();
+        for (const [state, n] of Object.entries(await cases.service.stateCounts())) g.labels(state).set(n);
+      });
+      return http;
+    },
+    async close() {
+      await cases.stop();
+      await bus.stop();
+      if (options.ownsDatabase ?? !options.database) await database.close();
+    },
+  };
+  return app;
+}

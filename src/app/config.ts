@@ -1,0 +1,28 @@
+import { parsers, readConfig, type KeySpec } from '../platform/config/config-reader.ts';
+
+const spec = <T>(key: string, description: string, def: T, parse: (raw: string) => T): KeySpec<T> => ({ key, description, default: def, parse });
+
+/** Every configuration key CityLoop reads. The README's table is generated from these descriptions. */
+export const CONFIG_KEYS = {
+  port: spec('CITYLOOP_PORT', 'HTTP port', 8080, parsers.int(0, 65535)),
+  host: spec('CITYLOOP_HOST', 'Interface to listen on', '127.0.0.1', parsers.string),
+  databaseUrl: spec('CITYLOOP_DATABASE_URL', 'SQLite file path / file: URL (default), or postgres://… URL', './data/cityloop.sqlite', parsers.string),
+  zone: spec('CITYLOOP_ZONE', "The city's time zone for business days and case numbers", 'Asia/Shanghai', parsers.zone),
+  logLevel: spec('CITYLOOP_LOG_LEVEL', 'pino log level', 'info', parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
+  demo: spec('CITYLOOP_DEMO', "'auto' loads the demo city into an empty database on start; 'off' never", 'auto', parsers.oneOf('auto', 'off')),
+  bodyLimit: spec('CITYLOOP_BODY_LIMIT', 'Largest accepted HTTP body in bytes', 1_048_576, parsers.int(1024, 104_857_600)),
+  yellowShare: spec('CITYLOOP_YELLOW_SHARE', 'Share of the allowed time after which a case turns yellow', 0.8, parsers.number(0.1, 0.99)),
+  satisfiedMinRating: spec('CITYLOOP_SATISFIED_MIN_RATING', 'Lowest rating counted as satisfied: 3 counts 基本满意 too, 4 only 满意 and 非常满意', 3, parsers.int(3, 4)),
+  schedulerIntervalMs: spec('CITYLOOP_SCHEDULER_INTERVAL_MS', 'How often deadlines are checked (yellow/red lights, chases)', 20_000, parsers.int(100, 60_000)),
+  repeatWindowDays: spec('CITYLOOP_REPEAT_WINDOW_DAYS', 'A request from the same phone in the same category within this many days counts as a repeat', 30, parsers.int(1, 365)),
+  dataKey: spec('CITYLOOP_DATA_KEY', 'Secret for keyed hashes of personal data (repeat-caller lookup). Set your own in production', 'cityloop-development-key-change-me', parsers.string),
+  testDatabaseUrl: spec('CITYLOOP_TEST_DATABASE_URL', 'PostgreSQL URL for the integration tests (a fresh schema per test file)', '', parsers.string),
+  realData: spec('CITYLOOP_REAL_DATA', 'Folder of real public data used by tests and benchmarks', '', parsers.string),
+};
+
+export type CityLoopConfig = { [K in keyof typeof CONFIG_KEYS]: (typeof CONFIG_KEYS)[K]['default'] };
+
+/** Validate the environment once at start; throws ConfigError listing every bad key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<CityLoopConfig> = {}): CityLoopConfig {
+  return { ...readConfig(CONFIG_KEYS, env, 'CITYLOOP_'), ...overrides };
+}

@@ -1,0 +1,74 @@
+import type { Clock } from '../../platform/clock/clock.ts';
+import type { WorkingCalendar } from '../../platform/calendar/working-calendar.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { HttpApp } from '../../platform/http/http-server.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import type { OrganizationApi } from '../organization/index.ts';
+import type { PlacesApi } from '../places/index.ts';
+import type { CasesApi } from './cases.api.ts';
+import { CASES_EVENTS } from './cases.events.ts';
+import { CasesRepository } from './cases.repository.ts';
+import { casesRoutes } from './cases.routes.ts';
+import { CasesService, type CasesConfig } from './cases.service.ts';
+import { CaseImporter } from './import/case-importer.ts';
+
+export interface CasesModule {
+  readonly api: CasesApi;
+  readonly service: CasesService;
+  readonly importer: CaseImporter;
+  readonly repository: CasesRepository;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  routes(app: HttpApp): void;
+}
+
+export interface CasesModuleDeps {
+  database: Database;
+  uow: UnitOfWork;
+  bus: EventBus;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  places: PlacesApi;
+  organization: OrganizationApi;
+  logger: Logger;
+  config: CasesConfig & { schedulerIntervalMs: number; zone: string };
+}
+
+/** Build the cases module: lifecycle service, Open311 adapter, importers and the deadline scheduler. */
+export function createCasesModule(deps: CasesModuleDeps): CasesModule {
+  const repository = new CasesRepository(deps.database.db, deps.database.dialect);
+  const service = new CasesService(repository, deps.uow, deps.clock, deps.calendar, deps.places, deps.organization, deps.config, deps.logger);
+  const importer = new CaseImporter(service, deps.organization, deps.logger);
+  deps.bus.subscribe('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
+  let timer: NodeJS.Timeout | null = null;
+  let ticking: Promise<unknown> | null = null;
+  return {
+    api: service,
+    service,
+    importer,
+    repository,
+    async start() {
+      await service.load();
+      // The in-process scheduler: lights and chases fire within one interval of their time.
+      timer = setInterval(() => {
+        if (ticking) return;
+        ticking = service
+          .tick()
+          .catch((err: unknown) => deps.logger.error({ err }, 'deadline tick failed'))
+          .finally(() => {
+            ticking = null;
+          });
+      }, deps.config.schedulerIntervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await ticking;
+    },
+    routes(app) {
+      casesRoutes(app, service, deps.organization, deps.places);
+    },
+  };
+}

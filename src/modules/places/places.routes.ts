@@ -1,0 +1,60 @@
+import { Type } from 'typebox';
+import type { HttpApp } from '../../platform/http/http-server.ts';
+import { errors } from '../../platform/errors/app-error.ts';
+import { AREA_LEVELS } from './domain/area.ts';
+import type { PlacesService } from './places.service.ts';
+
+const AreaSummarySchema = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.Enum(AREA_LEVELS),
+  parentId: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** HTTP adapter of the places module under /api/v1/places. */
+export function placesRoutes(app: HttpApp, service: PlacesService): void {
+  const tags = ['places'];
+  app.get('/api/v1/places/areas', {
+    schema: {
+      tags,
+      summary: 'List areas (filter by level and/or parent)',
+      querystring: Type.Object({ level: Type.Optional(Type.Enum(AREA_LEVELS)), parentId: Type.Optional(Type.String({ maxLength: 40 })) }),
+      response: { 200: Type.Object({ items: Type.Array(AreaSummarySchema) }) },
+    },
+  }, async (req) => ({ items: service.listAreas({ ...(req.query.level ? { level: req.query.level } : {}), ...(req.query.parentId ? { parentId: req.query.parentId } : {}) }) }));
+
+  app.get('/api/v1/places/areas/:id', {
+    schema: { tags, summary: 'One area with its boundary and lineage', params: Type.Object({ id: Type.String({ maxLength: 40 }) }) },
+  }, async (req) => {
+    const area = service.getArea(req.params.id) ?? service.getAreaByCode(req.params.id);
+    if (!area) throw errors.notFound('area', req.params.id, '区域');
+    return { ...area, lineage: service.lineage(area.id), boundary: service.boundaryOf(area.id) };
+  });
+
+  app.get('/api/v1/places/locate', {
+    schema: {
+      tags,
+      summary: 'The smallest area containing a point (WGS84 lng/lat)',
+      querystring: Type.Object({ lng: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) }),
+    },
+  }, async (req) => {
+    const area = service.locate(req.query.lng, req.query.lat);
+    if (!area) throw errors.validation('lng,lat', '该位置不在本市范围内', 'The point is outside the city', { lng: req.query.lng, lat: req.query.lat });
+    return { area, lineage: service.lineage(area.id) };
+  });
+
+  app.get('/api/v1/places/areas.geojson', {
+    schema: {
+      tags,
+      summary: 'Areas of one level as a GeoJSON FeatureCollection (for maps)',
+      querystring: Type.Object({ level: Type.Enum(AREA_LEVELS), parentId: Type.Optional(Type.String({ maxLength: 40 })) }),
+    },
+  }, async (req) => ({
+    type: 'FeatureCollection',
+    features: service
+      .listAreas({ level: req.query.level })
+      .filter((a) => !req.query.parentId || service.isWithin(a.id, req.query.parentId))
+      .map((a) => ({ type: 'Feature', id: a.id, properties: { code: a.code, name: a.name, level: a.level, parentId: a.parentId }, geometry: service.boundaryOf(a.id) })),
+  }));
+}

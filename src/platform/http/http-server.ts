@@ -1,0 +1,151 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import AjvCompiler from '@fastify/ajv-compiler';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import { AppError } from '../errors/app-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+
+/** The Fastify instance type every module's routes are written against. */
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  title: string;
+  version: string;
+  /** Answers whether the app is ready to serve; /health returns 503 until it does. */
+  ready: () => boolean;
+}
+
+/** Language of human-readable messages: zh-CN unless the client prefers English. */
+export function languageOf(request: FastifyRequest): 'zh' | 'en' {
+  const q = request.query as Record<string, unknown> | undefined;
+  if (q && typeof q.lang === 'string') return q.lang.startsWith('en') ? 'en' : 'zh';
+  const header = request.headers['accept-language'];
+  return typeof header === 'string' && /^en\b/i.test(header.trim()) ? 'en' : 'zh';
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
+}
+
+const FASTIFY_CODES: Record<string, { code: string; zh: string; en: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', zh: '请求体为空', en: 'The request body is empty' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', zh: '请求体过大', en: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', zh: '不支持的内容类型', en: 'Unsupported content type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', zh: '内容长度无效', en: 'Invalid content length' },
+};
+
+/** Turn any thrown value into a status and a coded body. Unknown errors become 500 without internals. */
+export function toErrorResponse(err: unknown, lang: 'zh' | 'en'): { status: number; body: ErrorBody } {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      body: {
+        error: {
+          code: err.code,
+          message: lang === 'en' ? err.en : err.zh,
+          ...(err.field !== undefined ? { field: err.field } : {}),
+          ...(err.details !== undefined ? { details: err.details } : {}),
+        },
+      },
+    };
+  }
+  const fe = err as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string };
+  if (fe && Array.isArray(fe.validation)) {
+    const first = fe.validation[0];
+    const missing = first?.params && typeof first.params.missingProperty === 'string' ? `/${first.params.missingProperty}` : '';
+    const path = `${first?.instancePath ?? ''}${missing}`.replace(/^\//, '').replace(/\//g, '.');
+    const field = [fe.validationContext === 'body' ? '' : fe.validationContext, path].filter(Boolean).join('.') || (fe.validationContext ?? 'body');
+    const why = first?.message ?? 'is invalid';
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: lang === 'en' ? `${field} ${why}` : `字段 ${field} 无效：${why}`,
+          field,
+          details: { problems: fe.validation.slice(0, 10).map((v) => ({ path: v.instancePath, message: v.message })) },
+        },
+      },
+    };
+  }
+  const known = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (known) return { status: fe.statusCode ?? 400, body: { error: { code: known.code, message: lang === 'en' ? known.en : known.zh } } };
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: { error: { code: fe.code ?? 'BAD_REQUEST', message: fe.message } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: lang === 'en' ? 'Internal error' : '服务器内部错误' } } };
+}
+
+/**
+ * Fastify with: body validation WITHOUT type coercion (a string "12" is not a number in a JSON body)
+ * but with coercion for query strings and params; coded bilingual errors; OpenAPI at /api/openapi.json
+ * and a browsable UI at /api/docs; /health and /metrics.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpApp> {
+  const coercing = AjvCompiler();
+  const strict = AjvCompiler();
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    disableRequestLogging: true,
+    // Ids in the path are never long; a long URL is an attack or a bug.
+    maxParamLength: 200,
+    ajv: { customOptions: { allErrors: false } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: (externalSchemas, ajvServerOptions) => {
+          const c = coercing(externalSchemas, ajvServerOptions);
+          const options = ajvServerOptions as { customOptions?: Record<string, unknown> };
+          const s = strict(externalSchemas, {
+            ...options,
+            customOptions: { ...options.customOptions, coerceTypes: false, removeAdditional: false },
+          } as typeof ajvServerOptions);
+          return (def) => (def.httpPart === 'body' ? s(def) : c(def));
+        },
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = toErrorResponse(err, languageOf(request));
+    if (status >= 500) request.log.error({ err, url: request.routeOptions.url }, 'request failed');
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const lang = languageOf(request);
+    void reply.status(404).send({
+      error: { code: 'ROUTE_NOT_FOUND', message: lang === 'en' ? `No route ${request.method} ${request.url.split('?')[0]}` : `接口不存在：${request.method} ${request.url.split('?')[0]}` },
+    });
+  });
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    options.metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: options.title, version: options.version, description: 'CityLoop REST API. Errors are `{ error: { code, message, field? } }`; messages in zh-CN unless `Accept-Language: en`.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    const ready = options.ready();
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting' });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    return reply.type('text/plain; version=0.0.4').send(await options.metrics.text());
+  });
+  return app;
+}
