@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../platform/clock/clock.ts';
 import { CN_CALENDAR_2025_2026 } from '../platform/calendar/cn-holidays.ts';
 import { WorkingCalendar } from '../platform/calendar/working-calendar.ts';
+import { CalendarStore, calendarMigrations } from '../platform/calendar/calendar-store.ts';
+import { calendarRoutes } from '../platform/calendar/calendar.routes.ts';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrateToLatest, type MigrationSet } from '../platform/db/migrator.ts';
 import { EventBus, outboxMigrations } from '../platform/events/event-bus.ts';
@@ -19,7 +21,7 @@ import type { CityLoopConfig } from './config.ts';
  *   places ← organization ← cases
  */
 export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
-  platform: outboxMigrations,
+  platform: { ...outboxMigrations, ...calendarMigrations },
   places: placesMigrations,
   organization: organizationMigrations,
   cases: casesMigrations,
@@ -31,6 +33,7 @@ export interface CityLoop {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly calendar: WorkingCalendar;
+  readonly calendarStore: CalendarStore;
   readonly bus: EventBus;
   readonly uow: UnitOfWork;
   readonly metrics: Metrics;
@@ -76,6 +79,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
   );
   const bus = new EventBus(database, clock, logger);
   const uow = new UnitOfWork(database, bus);
+  const calendarStore = new CalendarStore(database, calendar, CN_CALENDAR_2025_2026.days, uow, clock, bus);
 
   const places = createPlacesModule({ database, uow, bus, clock });
   const organization = createOrganizationModule({ database, uow, bus, clock, places: places.api });
@@ -94,8 +98,9 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
 
   let ready = false;
   const app: CityLoop = {
-    config, database, logger, clock, calendar, bus, uow, metrics, places, organization, cases,
+    config, database, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases,
     async start({ background = true } = {}) {
+      await calendarStore.load();
       await places.start();
       await organization.start();
       if (background) {
@@ -108,6 +113,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     },
     async http() {
       const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready });
+      calendarRoutes(http, calendarStore, calendar);
       places.routes(http);
       organization.routes(http);
       cases.routes(http);

@@ -51,7 +51,7 @@ export async function ensureDemoCity(app: CityLoop, progress: (msg: string) => v
   const staff = await replay.organization.api.upsertStaff(city.staff);
   const rules = await replay.organization.api.upsertRules(city.rules);
   for (const r of [deps, staff, rules]) if (r.errors.length) throw new Error(`demo organization rejected: ${JSON.stringify(r.errors.slice(0, 3))}`);
-  if ('open311' in replay.cases) await (replay.cases as unknown as { open311: { registerKey(k: string, n: string, d: boolean): Promise<void> } }).open311.registerKey(DEMO_OPEN311_API_KEY, 'demo Open311 client (demo only)', true);
+  await replay.cases.open311.registerKey(DEMO_OPEN311_API_KEY, 'demo Open311 client (demo only)', true);
   progress(`demo city: ${city.areas.length} areas, ${city.departments.length} departments, ${city.staff.length} staff, ${city.rules.length} rules`);
 
   // Replay all steps of all cases in time order, as they would have happened.

@@ -13,11 +13,14 @@ import { CasesRepository } from './cases.repository.ts';
 import { casesRoutes } from './cases.routes.ts';
 import { CasesService, type CasesConfig } from './cases.service.ts';
 import { CaseImporter } from './import/case-importer.ts';
+import { Open311Service } from './open311/open311.service.ts';
+import { open311Routes } from './open311/open311.routes.ts';
 
 export interface CasesModule {
   readonly api: CasesApi;
   readonly service: CasesService;
   readonly importer: CaseImporter;
+  readonly open311: Open311Service;
   readonly repository: CasesRepository;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -41,6 +44,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
   const repository = new CasesRepository(deps.database.db, deps.database.dialect);
   const service = new CasesService(repository, deps.uow, deps.clock, deps.calendar, deps.places, deps.organization, deps.config, deps.logger);
   const importer = new CaseImporter(service, deps.organization, deps.logger);
+  const open311 = new Open311Service(service, repository, deps.organization, deps.clock, deps.config.zone);
   deps.bus.subscribe('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;
@@ -48,6 +52,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
     api: service,
     service,
     importer,
+    open311,
     repository,
     async start() {
       await service.load();
@@ -69,6 +74,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
     },
     routes(app) {
       casesRoutes(app, service, deps.organization, deps.places);
+      open311Routes(app, open311);
     },
   };
 }

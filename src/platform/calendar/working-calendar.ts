@@ -89,8 +89,8 @@ export class WorkingCalendar {
   /** The IANA zone local dates are taken in. */
   readonly zone: string;
   private readonly tz: IANAZone;
-  private readonly exceptions = new Map<number, 'off' | 'work'>();
-  private readonly coveredYears: ReadonlySet<number>;
+  private exceptions = new Map<number, 'off' | 'work'>();
+  private coveredYears: ReadonlySet<number>;
   private readonly onOutsideCoverage: ((localDate: string) => void) | undefined;
 
   constructor(data: CalendarData, options: WorkingCalendarOptions = {}) {
@@ -99,8 +99,19 @@ export class WorkingCalendar {
     }
     this.zone = data.zone;
     this.tz = IANAZone.create(data.zone);
+    this.coveredYears = new Set();
+    this.replaceDays(data.days);
+    this.onOutsideCoverage = options.onOutsideCoverage;
+  }
+
+  /**
+   * Swap in a new list of exceptions (an imported schedule). Validated in full first: on any bad
+   * row nothing changes.
+   */
+  replaceDays(days: readonly CalendarDay[]): void {
+    const exceptions = new Map<number, 'off' | 'work'>();
     const years = new Set<number>();
-    data.days.forEach((d, i) => {
+    days.forEach((d, i) => {
       const day = epochDayOf(d.date);
       if (day === undefined) {
         throw invalid(`days[${i}].date`, `日期无效：${d.date}`, `invalid date: ${d.date}`);
@@ -108,14 +119,14 @@ export class WorkingCalendar {
       if (d.type !== 'off' && d.type !== 'work') {
         throw invalid(`days[${i}].type`, `类型必须是 off 或 work：${String(d.type)}`, `type must be off or work: ${String(d.type)}`);
       }
-      if (this.exceptions.has(day)) {
+      if (exceptions.has(day)) {
         throw invalid(`days[${i}].date`, `日期重复：${d.date}`, `duplicate date: ${d.date}`);
       }
-      this.exceptions.set(day, d.type);
+      exceptions.set(day, d.type);
       years.add(yearOfEpochDay(day));
     });
+    this.exceptions = exceptions;
     this.coveredYears = years;
-    this.onOutsideCoverage = options.onOutsideCoverage;
   }
 
   /** Whether a local date (`YYYY-MM-DD`) is a working day. */

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import AjvCompiler from '@fastify/ajv-compiler';
@@ -95,9 +95,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
-    disableRequestLogging: true,
+    // Access is measured by /metrics; per-request log lines would be noise (and could carry query strings).
+    logController: new LogController({ disableRequestLogging: true }),
     // Ids in the path are never long; a long URL is an attack or a bug.
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { allErrors: false } },
     schemaController: {
       compilersFactory: {

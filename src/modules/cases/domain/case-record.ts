@@ -42,6 +42,8 @@ export interface CaseRecord {
   anonymous: boolean;
   confidential: boolean;
   location: GeoPoint | null;
+  /** Address as given (also when there is no point). */
+  address: string | null;
   areaId: string | null;
   attachments: Attachment[];
   receivedAt: string;
