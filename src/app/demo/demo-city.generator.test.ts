@@ -54,12 +54,6 @@ describe('generateDemoCity', () => {
     expect(JSON.stringify(generateDemoCity())).toBe(JSON.stringify(generateDemoCity(12345, new Date(DEMO_DEFAULT_NOW))));
   });
 
-  it('generates the whole city in well under a second', () => {
-    generateDemoCity(99, NOW);
-    const t0 = performance.now();
-    generateDemoCity(12345, NOW);
-    expect(performance.now() - t0).toBeLessThan(1000);
-  });
 });
 
 describe.each([12345, 2024])('demo city with seed %i', (seed) => {

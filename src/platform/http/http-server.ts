@@ -115,6 +115,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // CSV uploads (responsibility list, calendar, categories) arrive as text and are parsed per row by the route.
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err, languageOf(request));
     if (status >= 500) request.log.error({ err, url: request.routeOptions.url }, 'request failed');
