@@ -7,11 +7,12 @@ import { parseImport } from '../modules/cases/import/import.parsers.ts';
 import type { ImportSource } from '../modules/cases/import/import.types.ts';
 import { parseAreasFeatureCollection } from '../modules/places/domain/geojson-import.ts';
 import { parseRulesCsv } from '../modules/organization/organization.routes.ts';
+import { parseCalendarCsv, parseCalendarJson } from '../platform/calendar/calendar-import.ts';
 import type { CityLoop } from './compose.ts';
 
 type WithApp = <T>(fn: (app: CityLoop) => Promise<T>) => Promise<T>;
 const CASE_FORMATS: readonly ImportSource[] = ['nyc311', 'open311', 'teddycup'];
-const FORMATS = [...CASE_FORMATS, 'areas', 'rules'];
+const FORMATS = [...CASE_FORMATS, 'areas', 'rules', 'categories', 'calendar'];
 
 /** A progress bar on a terminal, a line per 1,000 rows otherwise (CI logs). */
 function progressReporter(label: string): { update(n: number): void; stop(): void } {
@@ -66,6 +67,16 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
           const report = await app.places.api.importAreas(parsed.areas);
           rejected = [...parsed.errors.map((e) => ({ row: e.index + 1, code: e.reason, reason: e.en, reasonZh: e.zh })), ...report.errors.map((e) => ({ row: e.index + 1, code: 'PLACES_AREA_REJECTED', reason: e.reason }))];
           summary = { format, file, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: rejected.length };
+        } else if (format === 'categories') {
+          const report = await app.cases.service.importCategoriesCsv(readFileSync(file, 'utf8'), { id: 'cli', departmentId: null });
+          rejected = report.errors;
+          summary = { format, file, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: rejected.length };
+        } else if (format === 'calendar') {
+          const text = readFileSync(file, 'utf8');
+          const parsed = /^\s*[[{]/.test(text) ? parseCalendarJson(JSON.parse(text)) : parseCalendarCsv(text);
+          rejected = parsed.errors.map((e) => ({ row: e.row, code: 'CALENDAR_ROW_REJECTED', reason: e.reason, reasonZh: e.zh }));
+          const stored = parsed.errors.length ? 0 : (await app.calendarStore.importDays(parsed.days)).stored;
+          summary = { format, file, stored, rejected: rejected.length, ...(parsed.errors.length ? { note: 'nothing stored: fix the rejected rows first' } : {}) };
         } else {
           const parsed = parseRulesCsv(readFileSync(file, 'utf8'));
           const report = await app.organization.api.upsertRules(parsed.rules);

@@ -124,6 +124,12 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
   app.post('/api/v1/cases/categories', {
     schema: { tags: ['settings'], summary: 'Create or update categories', body: Type.Object({ items: Type.Array(Type.Object({ code: Type.String({ maxLength: 100 }), name: Type.String({ maxLength: 100 }), nameEn: Type.Optional(Type.String({ maxLength: 200 })), parentCode: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])), active: Type.Optional(Type.Boolean()) }), { minItems: 1, maxItems: 5000 }) }) },
   }, async (req) => service.upsertCategories(req.body.items, actor(req)));
+  app.post('/api/v1/cases/categories/import', {
+    schema: { tags: ['settings'], summary: 'Import categories from CSV (text/csv): code,name[,name_en,parent_code] or 一级分类,二级分类,三级分类', consumes: ['text/csv'] },
+  }, async (req) => {
+    if (typeof req.body !== 'string') throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: 'body', zh: '请以 text/csv 提交', en: 'Send the CSV as text/csv' });
+    return service.importCategoriesCsv(req.body, actor(req));
+  });
   app.get('/api/v1/cases/time-limits', { schema: { tags: ['settings'], summary: 'The time-limit matrix (kind × urgency → sign-for and handling limits)' } }, async () => service.timeLimits());
   app.put('/api/v1/cases/time-limits', { schema: { tags: ['settings'], summary: 'Replace the time-limit matrix', body: Type.Object({}, { additionalProperties: true }) } }, async (req) => service.setTimeLimits(req.body, actor(req)));
 }

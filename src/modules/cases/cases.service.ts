@@ -16,6 +16,7 @@ import { CASE_STATE_ZH, RATINGS, type CaseState, type Rating } from './domain/ca
 import { diffVectors, kpiDefinitions, kpiRates, kpiVector, KPI_COUNTERS, type Counters, type KpiCounter, type KpiVector } from './domain/kpi.ts';
 import { DEFAULT_TIME_LIMITS, dueAt, extendDue, light, parseTimeLimitMatrix, warnAt, type TimeLimitMatrix } from './domain/time-limits.ts';
 import { CategoryTree } from './domain/category-tree.ts';
+import { parseCategoryCsv } from './domain/category-import.ts';
 
 /** A case as another system recorded it (import). */
 export interface HistoricalCaseInput {
@@ -157,6 +158,13 @@ export class CasesService implements CasesApi {
       this.categories = new CategoryTree([...known.values()]);
     }
     return report;
+  }
+
+  /** Import categories from CSV (explicit codes, or one column per level); per-row report, re-runs change nothing. */
+  async importCategoriesCsv(text: string, actor: Actor): Promise<{ created: number; updated: number; unchanged: number; errors: Array<{ row: number; code: string; reason: string }> }> {
+    const parsed = parseCategoryCsv(text, this.categories);
+    const report = await this.upsertCategories(parsed.items, actor);
+    return { ...report, errors: [...parsed.errors.map((e) => ({ row: e.row, code: '', reason: e.reason })), ...report.errors] };
   }
 
   // ───────────────────────────── intake ─────────────────────────────

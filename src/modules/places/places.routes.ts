@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { HttpApp } from '../../platform/http/http-server.ts';
 import { errors } from '../../platform/errors/app-error.ts';
 import { AREA_LEVELS } from './domain/area.ts';
+import { parseAreasFeatureCollection } from './domain/geojson-import.ts';
 import type { PlacesService } from './places.service.ts';
 
 const AreaSummarySchema = Type.Object({
@@ -10,6 +11,18 @@ const AreaSummarySchema = Type.Object({
   name: Type.String(),
   level: Type.Enum(AREA_LEVELS),
   parentId: Type.Union([Type.String(), Type.Null()]),
+});
+
+const AreaImportReportSchema = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  errors: Type.Array(Type.Object({
+    index: Type.Integer(),
+    code: Type.String(),
+    reason: Type.String(),
+    reasonZh: Type.Optional(Type.String()),
+  })),
 });
 
 /** HTTP adapter of the places module under /api/v1/places. */
@@ -57,4 +70,22 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
       .filter((a) => !req.query.parentId || service.isWithin(a.id, req.query.parentId))
       .map((a) => ({ type: 'Feature', id: a.id, properties: { code: a.code, name: a.name, level: a.level, parentId: a.parentId }, geometry: service.boundaryOf(a.id) })),
   }));
+
+  app.post('/api/v1/places/areas/import', {
+    schema: {
+      tags,
+      summary: 'Create or update areas from a GeoJSON FeatureCollection (properties code, name, level, parentCode); per-feature errors by index',
+      body: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) }),
+      response: { 200: AreaImportReportSchema },
+    },
+  }, async (req) => {
+    const parsed = parseAreasFeatureCollection(req.body);
+    const report = await service.importAreas(parsed.areas);
+    // The service counts positions in parsed.areas (parents first); people look for the feature's place in their file.
+    const errors = [
+      ...parsed.errors.map((e) => ({ index: e.index, code: e.code, reason: e.en, reasonZh: e.zh })),
+      ...report.errors.map((e) => ({ index: parsed.areas[e.index]?.index ?? e.index, code: e.code, reason: e.reason })),
+    ].sort((a, b) => a.index - b.index);
+    return { created: report.created, updated: report.updated, unchanged: report.unchanged, errors };
+  });
 }
