@@ -73,7 +73,7 @@ export function parseCategoryCsv(text: string, tree: CategoryTree): { items: Cat
       }
       let code: string | undefined = childrenOf.get(parent)?.get(name);
       if (!code) {
-        const seq = (nextSeq.get(parent) ?? 0) + 1;
+        const seq: number = (nextSeq.get(parent) ?? 0) + 1;
         code = `${parent ? `${parent}.` : ''}${String(seq).padStart(2, '0')}`;
         remember({ code, name, parentCode: parent });
         items.push({ code, name, nameEn: '', parentCode: parent });
