@@ -100,6 +100,8 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
   const app: CityLoop = {
     config, database, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases,
     async start({ background = true } = {}) {
+      // Broadcast cursors start now, before the caches load, so no change in between is missed.
+      await bus.prime();
       await calendarStore.load();
       await places.start();
       await organization.start();

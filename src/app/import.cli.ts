@@ -65,7 +65,7 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
         } else if (format === 'areas') {
           const parsed = parseAreasFeatureCollection(JSON.parse(readFileSync(file, 'utf8')));
           const report = await app.places.api.importAreas(parsed.areas);
-          rejected = [...parsed.errors.map((e) => ({ row: e.index + 1, code: e.reason, reason: e.en, reasonZh: e.zh })), ...report.errors.map((e) => ({ row: e.index + 1, code: 'PLACES_AREA_REJECTED', reason: e.reason }))];
+          rejected = [...parsed.errors.map((e) => ({ row: e.index + 1, code: e.reason, reason: e.en, reasonZh: e.zh })), ...report.errors.map((e) => ({ row: (parsed.areas[e.index]?.index ?? e.index) + 1, code: 'PLACES_AREA_REJECTED', reason: e.reason }))];
           summary = { format, file, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: rejected.length };
         } else if (format === 'categories') {
           const report = await app.cases.service.importCategoriesCsv(readFileSync(file, 'utf8'), { id: 'cli', departmentId: null });

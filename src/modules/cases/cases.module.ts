@@ -45,7 +45,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
   const service = new CasesService(repository, deps.uow, deps.clock, deps.calendar, deps.places, deps.organization, deps.config, deps.logger);
   const importer = new CaseImporter(service, deps.organization, deps.logger);
   const open311 = new Open311Service(service, repository, deps.organization, deps.clock, deps.config.zone);
-  deps.bus.subscribe('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
+  deps.bus.subscribeBroadcast('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;
   return {

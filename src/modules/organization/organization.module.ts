@@ -20,6 +20,6 @@ export interface OrganizationModule {
 /** Build the organization module; it asks `places` where areas are. */
 export function createOrganizationModule(deps: { database: Database; uow: UnitOfWork; bus: EventBus; clock: Clock; places: PlacesApi }): OrganizationModule {
   const service = new OrganizationService(new OrganizationRepository(deps.database.db), deps.uow, deps.clock, deps.places);
-  deps.bus.subscribe('organization.reload-directory', [ORGANIZATION_EVENTS.changed], async () => service.load());
+  deps.bus.subscribeBroadcast('organization.reload-directory', [ORGANIZATION_EVENTS.changed], async () => service.load());
   return { api: service, service, start: () => service.load(), routes: (app) => organizationRoutes(app, service, deps.places) };
 }

@@ -125,7 +125,12 @@ export function organizationRoutes(app: HttpApp, service: OrganizationService, p
       querystring: Type.Object({ categoryCode: Type.String({ minLength: 1, maxLength: 100 }), areaId: Type.Optional(Type.String({ maxLength: 40 })), lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })), lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })) }),
     },
   }, async (req) => {
-    const areaId = req.query.areaId ?? (req.query.lng !== undefined && req.query.lat !== undefined ? places.locate(req.query.lng, req.query.lat)?.id ?? null : null);
+    let areaId = req.query.areaId ?? null;
+    if (areaId === null && req.query.lng !== undefined && req.query.lat !== undefined) {
+      const area = places.locate(req.query.lng, req.query.lat);
+      if (!area) throw errors.validation('lng,lat', '该位置不在本市范围内', 'The point is outside the city');
+      areaId = area.id;
+    }
     const match = service.resolveResponsibility(req.query.categoryCode, areaId);
     if (!match) throw new AppError({ code: 'NO_RESPONSIBLE_DEPARTMENT', status: 404, zh: '权责清单中没有匹配的部门', en: 'No department in the responsibility list matches' });
     return match;

@@ -103,7 +103,8 @@ export class OrganizationService implements OrganizationApi {
     const next = new Map(this.departmentsByCode);
     const changes: Array<{ d: Department; exists: boolean }> = [];
     let pending = inputs.map((input, i) => ({ input, row: i + 1 }));
-    for (let pass = 0; pending.length && pass < 6; pass++) {
+    // Parents may come after their children: resolve in passes until a pass makes no progress.
+    while (pending.length) {
       const later: typeof pending = [];
       for (const item of pending) {
         const { input, row } = item;
@@ -117,6 +118,10 @@ export class OrganizationService implements OrganizationApi {
           const p = next.get(input.parentCode);
           if (!p) {
             later.push(item);
+            continue;
+          }
+          if (this.wouldCycle(next, input.code, p)) {
+            report.errors.push({ row, code: input.code, reason: `parent ${input.parentCode} is ${input.code} itself or one of its sub-departments (a cycle)` });
             continue;
           }
           parentId = p.id;
@@ -160,6 +165,15 @@ export class OrganizationService implements OrganizationApi {
       this.setDepartments([...next.values()]);
     }
     return report;
+  }
+
+  /** True when making `parent` the parent of `code` would close a loop in the department tree. */
+  private wouldCycle(byCode: Map<string, Department>, code: string, parent: Department): boolean {
+    const byId = new Map([...byCode.values()].map((d) => [d.id, d]));
+    for (let d: Department | undefined = parent, steps = 0; d && steps <= byCode.size; d = d.parentId ? byId.get(d.parentId) : undefined, steps++) {
+      if (d.code === code) return true;
+    }
+    return false;
   }
 
   async upsertStaff(inputs: readonly StaffInput[]): Promise<UpsertReport> {

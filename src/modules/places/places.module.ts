@@ -21,7 +21,7 @@ export interface PlacesModule {
 export function createPlacesModule(deps: { database: Database; uow: UnitOfWork; bus: EventBus; clock: Clock }): PlacesModule {
   const service = new PlacesService(new PlacesRepository(deps.database.db), deps.uow, deps.clock);
   // Another process (a CLI import) may change areas: reload when it says so.
-  deps.bus.subscribe('places.reload-index', [PLACES_EVENTS.areasImported], async () => service.load());
+  deps.bus.subscribeBroadcast('places.reload-index', [PLACES_EVENTS.areasImported], async () => service.load());
   return {
     api: service,
     service,

@@ -60,7 +60,7 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
   app.get('/api/v1/places/areas.geojson', {
     schema: {
       tags,
-      summary: 'Areas of one level as a GeoJSON FeatureCollection (for maps)',
+      summary: 'Areas of one level as a GeoJSON FeatureCollection (for maps; re-importable with POST /areas/import)',
       querystring: Type.Object({ level: Type.Enum(AREA_LEVELS), parentId: Type.Optional(Type.String({ maxLength: 40 })) }),
     },
   }, async (req) => ({
@@ -68,7 +68,7 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
     features: service
       .listAreas({ level: req.query.level })
       .filter((a) => !req.query.parentId || service.isWithin(a.id, req.query.parentId))
-      .map((a) => ({ type: 'Feature', id: a.id, properties: { code: a.code, name: a.name, level: a.level, parentId: a.parentId }, geometry: service.boundaryOf(a.id) })),
+      .map((a) => ({ type: 'Feature', id: a.id, properties: { code: a.code, name: a.name, level: a.level, parentId: a.parentId, parentCode: a.parentId ? (service.getArea(a.parentId)?.code ?? null) : null }, geometry: service.boundaryOf(a.id) })),
   }));
 
   app.post('/api/v1/places/areas/import', {

@@ -87,7 +87,8 @@ export class PlacesService implements PlacesApi {
     const changed: Array<{ record: AreaRecord; exists: boolean }> = [];
     // Parents may come after children in a file: resolve in passes until nothing moves.
     let pending = inputs.map((input, index) => ({ input: { ...input }, index }));
-    for (let pass = 0; pending.length > 0 && pass < 8; pass++) {
+    // Parents may come after their children: resolve in passes until a pass makes no progress.
+    while (pending.length > 0) {
       const later: typeof pending = [];
       for (const item of pending) {
         const { input, index } = item;
@@ -97,6 +98,18 @@ export class PlacesService implements PlacesApi {
           continue;
         }
         let parentId: string | null = null;
+        if (input.parentCode === null) {
+          // One city per deployment: a second root would silently detach part of the tree.
+          const root = [...next.values()].find((a) => a.parentId === null);
+          if (input.level !== 'city') {
+            report.errors.push({ index, code: input.code, reason: `a ${input.level} needs a parentCode` });
+            continue;
+          }
+          if (root && root.code !== input.code) {
+            report.errors.push({ index, code: input.code, reason: `the city ${root.code} already exists; only one top-level area is allowed` });
+            continue;
+          }
+        }
         if (input.parentCode !== null) {
           const parent = next.get(input.parentCode);
           if (!parent) {

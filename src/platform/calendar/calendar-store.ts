@@ -42,7 +42,7 @@ export class CalendarStore {
     bus: EventBus,
   ) {
     this.db = database.db.withTables<CalendarTables>();
-    bus.subscribe('platform.calendar-reload', [CALENDAR_CHANGED], async () => this.load());
+    bus.subscribeBroadcast('platform.calendar-reload', [CALENDAR_CHANGED], async () => this.load());
   }
 
   /** Merge shipped and stored days into the live calendar. */

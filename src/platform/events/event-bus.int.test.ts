@@ -95,6 +95,26 @@ describe(`transactional outbox on ${testEngine()}`, () => {
     expect(seen).toEqual([1]);
   });
 
+  it('delivers broadcast events to every process, each from where it primed, without moving durable cursors', async () => {
+    const clock = new ManualClock('2026-12-01T00:00:00Z');
+    const a = new EventBus(db, clock, silent);
+    const b = new EventBus(db, clock, silent);
+    const seen: string[] = [];
+    a.subscribeBroadcast('test.cache', ['test.cache.changed'], async (e) => {
+      seen.push(`a${String(e.payload.n)}`);
+    });
+    b.subscribeBroadcast('test.cache', ['test.cache.changed'], async (e) => {
+      seen.push(`b${String(e.payload.n)}`);
+    });
+    await new UnitOfWork(db, a).run(({ publish }) => publish('test.cache.changed', { n: 0 }));
+    await a.prime();
+    await b.prime();
+    await new UnitOfWork(db, a).run(({ publish }) => publish('test.cache.changed', { n: 1 }));
+    await a.drain();
+    await b.drain();
+    expect(seen.sort()).toEqual(['a1', 'b1']);
+  });
+
   it('refuses event names that do not follow module.entity.past-tense', async () => {
     const bus = new EventBus(db, new ManualClock('2026-12-01T00:00:00Z'), silent);
     await expect(new UnitOfWork(db, bus).run(({ publish }) => publish('BadName', {}))).rejects.toThrow(/bad event name/);

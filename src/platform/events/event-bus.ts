@@ -45,6 +45,10 @@ export const outboxMigrations: MigrationSet = {
 
 interface Subscription {
   subscriber: string;
+  /** durable: cursor stored in the database (exactly one process handles each event);
+   *  broadcast: cursor kept in memory (every process handles every event, e.g. cache reloads). */
+  mode: 'durable' | 'broadcast';
+  memoryCursor: number | null;
   names: ReadonlySet<string> | '*';
   handler: EventHandler;
   failures: number;
@@ -106,9 +110,30 @@ export class EventBus {
 
   /** Register a handler; `names` lists the events it wants ('*' for all). Register before start(). */
   subscribe(subscriber: string, names: readonly string[] | '*', handler: EventHandler): void {
+    this.add(subscriber, names, handler, 'durable');
+  }
+
+  /**
+   * Register a handler that runs in EVERY process for events from the moment of `prime()` on (an
+   * in-memory cursor): for caches each process keeps, so an import by the CLI reaches a running server.
+   */
+  subscribeBroadcast(subscriber: string, names: readonly string[] | '*', handler: EventHandler): void {
+    this.add(subscriber, names, handler, 'broadcast');
+  }
+
+  /** Start broadcast subscribers at the newest event. Call before loading the caches they refresh. */
+  async prime(): Promise<void> {
+    const row = await this.db.selectFrom('platform_outbox').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+    const top = row?.m === null || row?.m === undefined ? 0 : Number(row.m);
+    for (const sub of this.subs.values()) if (sub.mode === 'broadcast') sub.memoryCursor = top;
+  }
+
+  private add(subscriber: string, names: readonly string[] | '*', handler: EventHandler, mode: Subscription['mode']): void {
     if (this.subs.has(subscriber)) throw new Error(`subscriber ${subscriber} already registered`);
     this.subs.set(subscriber, {
       subscriber,
+      mode,
+      memoryCursor: null,
       names: names === '*' ? '*' : new Set(names),
       handler,
       failures: 0,
@@ -152,7 +177,8 @@ export class EventBus {
 
   /** Events pending for a subscriber (for /metrics and health). */
   async lag(subscriber: string): Promise<number> {
-    const cursor = await this.cursor(subscriber);
+    const sub = this.subs.get(subscriber);
+    const cursor = sub?.mode === 'broadcast' ? (sub.memoryCursor ?? 0) : await this.cursor(subscriber);
     const row = await this.db
       .selectFrom('platform_outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -207,7 +233,8 @@ export class EventBus {
   }
 
   private async deliver(sub: Subscription, force: boolean): Promise<number> {
-    let cursor = await this.cursor(sub.subscriber);
+    if (sub.mode === 'broadcast' && sub.memoryCursor === null) await this.prime();
+    let cursor = sub.mode === 'broadcast' ? sub.memoryCursor! : await this.cursor(sub.subscriber);
     const rows = await this.db
       .selectFrom('platform_outbox')
       .selectAll()
@@ -263,7 +290,10 @@ export class EventBus {
       cursor = seq;
       handled += 1;
     }
-    if (handled > 0) await this.saveCursor(sub.subscriber, cursor);
+    if (handled > 0) {
+      if (sub.mode === 'broadcast') sub.memoryCursor = cursor;
+      else await this.saveCursor(sub.subscriber, cursor);
+    }
     return handled;
   }
 }
