@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from '../platform/config/config-reader.ts';
 import { AppError } from '../platform/errors/app-error.ts';
 import { compose, type CityLoop } from './compose.ts';
+import { createLogger } from '../platform/logging/logger.ts';
 import { loadConfig, CONFIG_KEYS } from './config.ts';
 import { serve } from './server.ts';
 import { ensureDemoCity, resetDemoCity } from './demo/demo-loader.ts';
@@ -11,7 +12,8 @@ import { registerCaseCommands } from '../modules/cases/cases.cli.ts';
 /** Open the app for a one-shot command (no background work) and always close it. */
 async function withApp<T>(fn: (app: CityLoop) => Promise<T>, opts: { quiet?: boolean } = {}): Promise<T> {
   const config = loadConfig(process.env, opts.quiet === false ? {} : { logLevel: process.env.CITYLOOP_LOG_LEVEL ? loadConfig().logLevel : 'warn' });
-  const app = await compose(config, { defaultMetrics: false });
+  // One-shot commands print their results on stdout (often JSON); logs go to stderr.
+  const app = await compose(config, { defaultMetrics: false, logger: createLogger({ level: config.logLevel, stderr: true }) });
   try {
     await app.start({ background: false });
     const result = await fn(app);

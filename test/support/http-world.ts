@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
+import { expect } from 'vitest';
 import type { HttpApp, ErrorBody } from '../../src/platform/http/http-server.ts';
 import type { HistoryEntry } from '../../src/modules/cases/domain/case-record.ts';
 import { openSmallWorld } from './small-world.ts';
@@ -66,6 +67,12 @@ export class ApiClient {
   post<T>(path: string, json?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
     return this.request<T>('POST', path, { ...(json !== undefined ? { json } : {}), ...(headers ? { headers } : {}) });
   }
+}
+
+/** The body of an answer with the expected status; any other answer fails the test showing its coded error. */
+export function ok<T>(res: ApiResponse<T>, status = 200): T {
+  expect(res.status, `${res.status} ${res.text.slice(0, 300)}`).toBe(status);
+  return res.body;
 }
 
 /** Staff added on top of the small world so every tier has someone to act (codes → department codes). */
@@ -135,7 +142,9 @@ export function timelineText(title: string, entries: readonly HistoryEntry[], de
     deptName(h.departmentId),
     (h.note ?? '').replace(/\s+/g, ' '),
   ]);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => [...r[i]!].length), 0));
-  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
+  // CJK characters take two columns in a terminal.
+  const width = (s: string) => [...s].reduce((n, ch) => n + (ch.codePointAt(0)! >= 0x2e80 ? 2 : 1), 0);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => width(r[i]!)), 0));
+  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - width(s)));
   return [`== ${title} (${zone}) ==`, ...rows.map((r) => r.map((cell, i) => (i < 4 ? pad(cell, widths[i]!) : cell)).join('  ').trimEnd())].join('\n');
 }

@@ -169,8 +169,12 @@ export class CasesRepository {
   }
 
   async assignments(caseId: string, tx?: Tx): Promise<Assignment[]> {
-    const rows = await this.t(tx).selectFrom('cases_assignment').selectAll().where('case_id', '=', caseId).orderBy('round').orderBy('dispatched_at').orderBy('id').execute();
-    return rows.map(rowToAssignment);
+    const rows = await this.t(tx).selectFrom('cases_assignment').selectAll().where('case_id', '=', caseId).execute();
+    // Ids made in one millisecond do not sort in creation order; order by meaning instead.
+    const rank: Record<string, number> = { centre: 0, main: 1, assist: 2 };
+    return rows
+      .map(rowToAssignment)
+      .sort((a, b) => a.round - b.round || a.dispatchedAt.localeCompare(b.dispatchedAt) || (rank[a.role] ?? 3) - (rank[b.role] ?? 3) || a.id.localeCompare(b.id));
   }
 
   async saveAssignment(tx: Tx, a: Assignment, exists: boolean): Promise<void> {
@@ -286,8 +290,10 @@ export class CasesRepository {
     if (f.phoneKey) q = q.where('requester_phone_key', '=', f.phoneKey);
     if (f.parentId) q = q.where('parent_id', '=', f.parentId);
     if (f.q) {
+      // Escape LIKE wildcards so a search for "50%" means those characters; both engines need ESCAPE.
       const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      q = q.where((eb) => eb.or([eb('title', this.dialect.ilike, like), eb('text', this.dialect.ilike, like), eb('number', '=', f.q!)]));
+      const op = sql.raw(this.dialect.ilike);
+      q = q.where((eb) => eb.or([sql<boolean>`${sql.ref('title')} ${op} ${like} escape '\\'`, sql<boolean>`${sql.ref('text')} ${op} ${like} escape '\\'`, eb('number', '=', f.q!)]));
     }
     const totalRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     let items = q.selectAll();

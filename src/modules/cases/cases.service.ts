@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock/clock.ts';
 import type { WorkingCalendar } from '../../platform/calendar/working-calendar.ts';
 import { AppError, errors } from '../../platform/errors/app-error.ts';
@@ -525,7 +526,8 @@ export class CasesService implements CasesApi {
         const last = [...d.assignments].reverse().find((a) => a.role === 'main' && a.status === 'done');
         if (last) this.touchAssignment(d, last, { reopened: true });
         Object.assign(c, {
-          state: 'pending_dispatch', centreId: last?.fromCentreId ?? this.org.cityCentre()?.id ?? null, resolvedAt: null, outcome: null,
+          // The citizen no longer sees the rejected reply as the answer; it stays in the timeline.
+          state: 'pending_dispatch', centreId: last?.fromCentreId ?? this.org.cityCentre()?.id ?? null, resolvedAt: null, outcome: null, reply: null, replyAt: null,
           reopenCount: c.reopenCount + 1, callbackDueAt: null, signDueAt: null, dueAt: null, warnAt: null, light: 'green',
         });
         this.record(d, 'reopen', 'resolved', { departmentId: last?.departmentId ?? null, public: true, note: input.comment ?? null, data: { rating } });
@@ -747,8 +749,10 @@ export class CasesService implements CasesApi {
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
       throw new AppError({ code: 'CASE_BAD_DATE', status: 400, field, zh: `${field} 须为带时区的 ISO-8601 时间，如 2026-12-03T09:30:00+08:00`, en: `${field} must be an ISO-8601 time with a zone, e.g. 2026-12-03T09:30:00+08:00` });
     }
-    const d = new Date(value);
-    if (Number.isNaN(d.getTime())) throw new AppError({ code: 'CASE_BAD_DATE', status: 400, field, zh: `${field} 不是有效时间`, en: `${field} is not a valid time` });
+    // luxon refuses impossible calendar dates (2026-02-30) that Date would roll over into March.
+    const parsed = DateTime.fromISO(value, { setZone: true });
+    if (!parsed.isValid) throw new AppError({ code: 'CASE_BAD_DATE', status: 400, field, zh: `${field} 不是有效时间：${value}`, en: `${field} is not a valid time: ${value}` });
+    const d = parsed.toJSDate();
     if (d.getTime() > now.getTime() + 5 * 60_000) throw new AppError({ code: 'CASE_BAD_DATE', status: 400, field, zh: `${field} 不能晚于当前时间`, en: `${field} is in the future` });
     if (d.getUTCFullYear() < 2000) throw new AppError({ code: 'CASE_BAD_DATE', status: 400, field, zh: `${field} 早于 2000 年`, en: `${field} is before 2000` });
     return d;
@@ -923,8 +927,9 @@ function normalizePhone(raw: string | undefined): string | null {
 
 function checkPeriod(from: string, to: string): { from: string; to: string } {
   const re = /^\d{4}-\d{2}-\d{2}$/;
-  if (!re.test(from)) throw new AppError({ code: 'KPI_BAD_PERIOD', status: 400, field: 'from', zh: 'from 须为 YYYY-MM-DD', en: 'from must be YYYY-MM-DD' });
-  if (!re.test(to)) throw new AppError({ code: 'KPI_BAD_PERIOD', status: 400, field: 'to', zh: 'to 须为 YYYY-MM-DD', en: 'to must be YYYY-MM-DD' });
+  const real = (d: string) => DateTime.fromISO(d, { zone: 'utc' }).isValid;
+  if (!re.test(from) || !real(from)) throw new AppError({ code: 'KPI_BAD_PERIOD', status: 400, field: 'from', zh: 'from 须为 YYYY-MM-DD', en: 'from must be YYYY-MM-DD' });
+  if (!re.test(to) || !real(to)) throw new AppError({ code: 'KPI_BAD_PERIOD', status: 400, field: 'to', zh: 'to 须为 YYYY-MM-DD', en: 'to must be YYYY-MM-DD' });
   if (to < from) throw new AppError({ code: 'KPI_BAD_PERIOD', status: 400, field: 'to', zh: 'to 不能早于 from', en: 'to is before from' });
   return { from, to };
 }

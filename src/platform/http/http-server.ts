@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
+import { findBadText } from '../text/text-safety.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 /** The Fastify instance type every module's routes are written against. */
@@ -60,7 +61,9 @@ export function toErrorResponse(err: unknown, lang: 'zh' | 'en'): { status: numb
   const fe = err as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string };
   if (fe && Array.isArray(fe.validation)) {
     const first = fe.validation[0];
-    const missing = first?.params && typeof first.params.missingProperty === 'string' ? `/${first.params.missingProperty}` : '';
+    const params = first?.params ?? {};
+    const extra = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : '';
+    const missing = extra ? `/${extra}` : '';
     const path = `${first?.instancePath ?? ''}${missing}`.replace(/^\//, '').replace(/\//g, '.');
     const field = [fe.validationContext === 'body' ? '' : fe.validationContext, path].filter(Boolean).join('.') || (fe.validationContext ?? 'body');
     const why = first?.message ?? 'is invalid';
@@ -113,10 +116,30 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         },
       },
     },
+    // Router-level refusals (bad URL encoding, over-long ids) get the same coded shape as every other error.
+    frameworkErrors: (error, request, reply) => {
+      const lang = languageOf(request);
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply).status(tooLong ? 414 : 400).send({
+        error: tooLong
+          ? { code: 'URI_TOO_LONG', message: lang === 'en' ? 'A path parameter is too long' : '路径参数过长' }
+          : { code: 'BAD_URL', message: lang === 'en' ? 'The URL is malformed' : 'URL 格式错误' },
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // CSV uploads (responsibility list, calendar, categories) arrive as text and are parsed per row by the route.
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.addHook('preValidation', async (request) => {
+    // A POST whose fields are all optional may come without a body; validate it as {}.
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')) request.body = {};
+    // Text the databases cannot hold the same way (NUL; lone UTF-16 surrogates) is refused, not mangled.
+    const bad = findBadText(request.body);
+    if (bad !== null) {
+      throw new AppError({ code: 'INVALID_TEXT', status: 400, field: bad || 'body', zh: `字段 ${bad || 'body'} 含有无效字符（NUL 或不成对的代理字符）`, en: `${bad || 'body'} contains invalid characters (NUL or an unpaired surrogate)` });
+    }
+  });
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err, languageOf(request));

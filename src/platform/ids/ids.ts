@@ -1,12 +1,22 @@
-import { monotonicFactory, ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 
-const next = monotonicFactory();
+const now = monotonicFactory();
+let atMs = -1;
+let atFactory = monotonicFactory();
 
-/** A prefixed, time-sortable id, e.g. `cas_01JF…`. Prefix is 3 lowercase letters by convention. */
+/**
+ * A prefixed, time-sortable id, e.g. `cas_01JF…`. Ids made for the same instant (a historical time,
+ * or one draft's clock reading) are monotonic too, so creation order survives sorting by id.
+ */
 export function newId(prefix: string, at?: Date): string {
-  // A historical instant gets a plain ULID at that time; "now" uses the monotonic factory so ids made
-  // in the same millisecond still sort in creation order.
-  return `${prefix}_${at ? ulid(at.getTime()) : next()}`;
+  if (!at) return `${prefix}_${now()}`;
+  const ms = at.getTime();
+  if (ms !== atMs) {
+    // A fresh factory per instant: a monotonic factory would otherwise carry a later time forward.
+    atMs = ms;
+    atFactory = monotonicFactory();
+  }
+  return `${prefix}_${atFactory(ms)}`;
 }
 
 /** True when `id` looks like an id with this prefix (cheap shape check before a lookup). */

@@ -17,6 +17,8 @@ export interface LoggerOptions {
   level?: string;
   /** Write somewhere else than stdout (tests capture lines this way). */
   destination?: DestinationStream;
+  /** Log to stderr, keeping stdout for a command's output (CLI commands). */
+  stderr?: boolean;
 }
 
 /** The process logger: JSON lines, personal fields censored. */
@@ -27,7 +29,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redact: { paths: redactPaths, censor: '[redacted]' },
       base: { app: 'cityloop' },
     },
-    options.destination,
+    options.destination ?? (options.stderr ? pino.destination({ dest: 2, sync: true }) : undefined),
   );
 }
 

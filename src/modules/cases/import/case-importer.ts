@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../platform/errors/app-error.ts';
+import { cleanText } from '../../../platform/text/text-safety.ts';
 import type { Logger } from '../../../platform/logging/logger.ts';
 import type { OrganizationApi } from '../../organization/index.ts';
 import type { CasesService } from '../cases.service.ts';
@@ -105,11 +106,11 @@ export class CaseImporter {
         const dept = record.department ? this.org.getDepartmentByCode(this.deptCode(source, record.department.code)) : null;
         const stored = await this.cases.importHistorical({
           external: { source, id: record.externalId }, channel: record.channel, kind: record.kind, urgency: record.urgency,
-          categoryCode: codeFor.get(record.categoryPath.join('/'))!, title: record.title || record.text.slice(0, 30), text: record.text,
+          categoryCode: codeFor.get(record.categoryPath.join('/'))!, title: cleanText(record.title || record.text.slice(0, 30)), text: cleanText(record.text),
           ...(record.requester ? { requester: record.requester } : {}),
           ...(record.location ? { location: { ...record.location, ...(record.location.address ?? record.address ? { address: record.location.address ?? record.address } : {}) } } : {}),
           ...(dept ? { departmentId: dept.id } : {}), receivedAt: record.receivedAt, ...(record.dueAt ? { dueAt: record.dueAt } : {}),
-          ...(record.closedAt ? { closedAt: record.closedAt } : {}), status: record.status, ...(record.reply ? { reply: record.reply } : {}),
+          ...(record.closedAt ? { closedAt: record.closedAt } : {}), status: record.status, ...(record.reply ? { reply: { ...record.reply, text: cleanText(record.reply.text) } } : {}),
           sourceStatus: record.attributes.Status ?? record.attributes.status ?? record.status,
           attributes: pick(record, ['likes', 'dislikes']),
         });

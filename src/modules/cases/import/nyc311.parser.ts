@@ -83,7 +83,9 @@ export function mapNyc311Row(row: number, f: Record<string, string>, raw: string
     status: mapStatus(f['Status'] ?? '', closedAt),
     attributes,
   };
-  if (agency) record.department = { code: agency, name: f['Agency Name']?.trim() || agency };
+  // 'Agency Name' in the exports is often a unit or a place ("Queens West 06" for DSNY), so a known
+  // agency keeps its official name and only unknown ones fall back to the row's text.
+  if (agency) record.department = { code: agency, name: NYC_AGENCIES[agency] ?? (f['Agency Name']?.trim() || agency) };
   if (address) record.address = address;
   if (point.ok) record.location = { lng: point.lng, lat: point.lat, ...(address ? { address } : {}) };
   if (times['Due Date']) record.dueAt = times['Due Date'];
@@ -93,6 +95,30 @@ export function mapNyc311Row(row: number, f: Record<string, string>, raw: string
   }
   return { row, ok: true, record };
 }
+
+/** Official names of the city agencies that answer 311 requests. */
+export const NYC_AGENCIES: Readonly<Record<string, string>> = {
+  NYPD: 'New York City Police Department',
+  DOT: 'Department of Transportation',
+  DOF: 'Department of Finance',
+  DHS: 'Department of Homeless Services',
+  DPR: 'Department of Parks and Recreation',
+  DOHMH: 'Department of Health and Mental Hygiene',
+  DCA: 'Department of Consumer Affairs',
+  TLC: 'Taxi and Limousine Commission',
+  DFTA: 'Department for the Aging',
+  DEP: 'Department of Environmental Protection',
+  HPD: 'Department of Housing Preservation and Development',
+  DSNY: 'Department of Sanitation',
+  DOE: 'Department of Education',
+  DOB: 'Department of Buildings',
+  NYCEM: 'New York City Emergency Management',
+  OEM: 'Office of Emergency Management',
+  HRA: 'Human Resources Administration',
+  EDC: 'Economic Development Corporation',
+  DOITT: 'Department of Information Technology and Telecommunications',
+  '3-1-1': '311 Customer Service Center',
+};
 
 /** Streams NYC 311 service requests (Socrata CSV export) as cases or per-row errors. */
 export async function* parseNyc311(input: ImportInput): AsyncGenerator<ImportRow, void, undefined> {
