@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/http-server.ts';
+import { PUBLIC } from '../../platform/http/auth.ts';
+import { CASES_PERMISSIONS as P } from './cases.permissions.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { OrganizationApi } from '../organization/index.ts';
 import type { PlacesApi } from '../places/index.ts';
@@ -46,10 +48,10 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
   const params = Type.Object({ id: Id });
   const actor = (req: FastifyRequest) => actorFrom(req, org);
 
-  app.post('/api/v1/cases', { schema: { tags, summary: 'Register a case (intake from any channel); optionally answer directly or dispatch at once', body: IntakeBody } },
+  app.post('/api/v1/cases', { config: { permission: P.intake }, schema: { tags, summary: 'Register a case (intake from any channel); optionally answer directly or dispatch at once', body: IntakeBody } },
     async (req, reply) => reply.status(201).send(await service.intake(req.body, actor(req))));
 
-  app.get('/api/v1/cases', {
+  app.get('/api/v1/cases', { config: { permission: P.read },
     schema: {
       tags, summary: 'List cases (personal data masked)',
       querystring: Type.Object({
@@ -73,63 +75,63 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
     });
   });
 
-  app.get('/api/v1/cases/:id', { schema: { tags, summary: 'One case (by id or number) with its assignments and allowed actions', params } }, async (req) => service.get(req.params.id));
-  app.get('/api/v1/cases/:id/timeline', { schema: { tags, summary: 'The full append-only history of a case', params } }, async (req) => ({ items: await service.timeline(req.params.id) }));
+  app.get('/api/v1/cases/:id', { config: { permission: P.read }, schema: { tags, summary: 'One case (by id or number) with its assignments and allowed actions', params } }, async (req) => service.get(req.params.id));
+  app.get('/api/v1/cases/:id/timeline', { config: { permission: P.read }, schema: { tags, summary: 'The full append-only history of a case', params } }, async (req) => ({ items: await service.timeline(req.params.id) }));
 
-  app.post('/api/v1/cases/:id/dispatch', {
+  app.post('/api/v1/cases/:id/dispatch', { config: { permission: P.dispatch },
     schema: { tags, summary: 'Dispatch to a department (main + assisting) or to a lower-tier centre; auto=true follows the responsibility list', params, body: Type.Object({ departmentId: Type.Optional(Id), auto: Type.Optional(Type.Boolean()), assistingDepartmentIds: Type.Optional(Type.Array(Id, { maxItems: 10 })), note: Type.Optional(Note) }, { additionalProperties: false }) },
   }, async (req) => service.dispatch(req.params.id, req.body, actor(req)));
 
-  app.post('/api/v1/cases/:id/sign-for', { schema: { tags, summary: 'Sign for (签收) a dispatched case; assisting departments sign for their part', params, body: Type.Optional(Type.Object({ departmentId: Type.Optional(Id) }, { additionalProperties: false })) } },
+  app.post('/api/v1/cases/:id/sign-for', { config: { permission: P.handle }, schema: { tags, summary: 'Sign for (签收) a dispatched case; assisting departments sign for their part', params, body: Type.Optional(Type.Object({ departmentId: Type.Optional(Id) }, { additionalProperties: false })) } },
     async (req) => service.signFor(req.params.id, req.body ?? {}, actor(req)));
-  app.post('/api/v1/cases/:id/return', { schema: { tags, summary: 'Return (退单) to the centre that dispatched it, with a reason', params, body: Type.Object({ reason: Note, departmentId: Type.Optional(Id) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/return', { config: { permission: P.handle }, schema: { tags, summary: 'Return (退单) to the centre that dispatched it, with a reason', params, body: Type.Object({ reason: Note, departmentId: Type.Optional(Id) }, { additionalProperties: false }) } },
     async (req) => service.returnCase(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/arbitrate', { schema: { tags, summary: 'Decide a return: reject it (back to the department) or uphold it (re-dispatch next)', params, body: Type.Object({ decision: Type.Enum(['reject_return', 'uphold_return']), reason: Note }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/arbitrate', { config: { permission: P.dispatch }, schema: { tags, summary: 'Decide a return: reject it (back to the department) or uphold it (re-dispatch next)', params, body: Type.Object({ decision: Type.Enum(['reject_return', 'uphold_return']), reason: Note }, { additionalProperties: false }) } },
     async (req) => service.arbitrate(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/extension', { schema: { tags, summary: 'Ask for an extension (延期) before the deadline', params, body: Type.Object({ extraWorkdays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })), extraHours: Type.Optional(Type.Number({ minimum: 0, maximum: 720 })), reason: Note }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/extension', { config: { permission: P.handle }, schema: { tags, summary: 'Ask for an extension (延期) before the deadline', params, body: Type.Object({ extraWorkdays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })), extraHours: Type.Optional(Type.Number({ minimum: 0, maximum: 720 })), reason: Note }, { additionalProperties: false }) } },
     async (req) => service.requestExtension(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/extension/decision', { schema: { tags, summary: 'Approve or refuse the pending extension', params, body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Note) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/extension/decision', { config: { permission: P.dispatch }, schema: { tags, summary: 'Approve or refuse the pending extension', params, body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Note) }, { additionalProperties: false }) } },
     async (req) => service.decideExtension(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/reply', { schema: { tags, summary: 'Add a reply (interim, or an assisting department\'s part)', params, body: Type.Object({ text: LongText, departmentId: Type.Optional(Id), public: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/reply', { config: { permission: P.handle }, schema: { tags, summary: 'Add a reply (interim, or an assisting department\'s part)', params, body: Type.Object({ text: LongText, departmentId: Type.Optional(Id), public: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } },
     async (req) => service.reply(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/resolve', { schema: { tags, summary: 'Resolve (办结) with the reply to the citizen', params, body: Type.Object({ reply: LongText, internalNote: Type.Optional(Note) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/resolve', { config: { permission: P.handle }, schema: { tags, summary: 'Resolve (办结) with the reply to the citizen', params, body: Type.Object({ reply: LongText, internalNote: Type.Optional(Note) }, { additionalProperties: false }) } },
     async (req) => service.resolve(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/callback', { schema: { tags, summary: 'Record a callback (回访): reached with a 1–5 rating, or not reached; dissatisfied reopens unless reopen=false', params, body: Type.Object({ reached: Type.Boolean(), rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })), comment: Type.Optional(Note), reopen: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/callback', { config: { permission: P.callback }, schema: { tags, summary: 'Record a callback (回访): reached with a 1–5 rating, or not reached; dissatisfied reopens unless reopen=false', params, body: Type.Object({ reached: Type.Boolean(), rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })), comment: Type.Optional(Note), reopen: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } },
     async (req) => service.callback(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/close', { schema: { tags, summary: 'Close with a reason', params, body: Type.Object({ reason: Note }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/close', { config: { permission: P.dispatch }, schema: { tags, summary: 'Close with a reason', params, body: Type.Object({ reason: Note }, { additionalProperties: false }) } },
     async (req) => service.close(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/merge', { schema: { tags, summary: 'Merge this duplicate into a parent case (it follows the parent)', params, body: Type.Object({ parentId: Id }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/merge', { config: { permission: P.dispatch }, schema: { tags, summary: 'Merge this duplicate into a parent case (it follows the parent)', params, body: Type.Object({ parentId: Id }, { additionalProperties: false }) } },
     async (req) => service.merge(req.params.id, req.body, actor(req)));
-  app.post('/api/v1/cases/:id/chase', { schema: { tags, summary: 'Chase (催办) the department', params, body: Type.Optional(Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })) } },
+  app.post('/api/v1/cases/:id/chase', { config: { permission: P.supervise }, schema: { tags, summary: 'Chase (催办) the department', params, body: Type.Optional(Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })) } },
     async (req) => service.chase(req.params.id, req.body ?? {}, actor(req)));
-  app.post('/api/v1/cases/:id/supervise', { schema: { tags, summary: 'Supervise (督办), optionally escalating to the tier above', params, body: Type.Object({ note: Note, escalate: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/:id/supervise', { config: { permission: P.supervise }, schema: { tags, summary: 'Supervise (督办), optionally escalating to the tier above', params, body: Type.Object({ note: Note, escalate: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } },
     async (req) => service.supervise(req.params.id, req.body, actor(req)));
 
   // ── citizen self-query (POST keeps phone digits out of URLs and access logs) ──
-  app.post('/api/v1/cases/public/query', { schema: { tags: ['public'], summary: 'Citizen self-query by case number + last 4 phone digits', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/public/query', { config: { permission: PUBLIC }, schema: { tags: ['public'], summary: 'Citizen self-query by case number + last 4 phone digits', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }) }, { additionalProperties: false }) } },
     async (req) => service.publicQuery(req.body.number, req.body.phoneLast4));
-  app.post('/api/v1/cases/public/rate', { schema: { tags: ['public'], summary: 'Citizen rates a resolved case', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }), rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Note) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/public/rate', { config: { permission: PUBLIC }, schema: { tags: ['public'], summary: 'Citizen rates a resolved case', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }), rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Note) }, { additionalProperties: false }) } },
     async (req) => service.publicRate(req.body.number, req.body.phoneLast4, req.body.rating, req.body.comment));
 
   // ── KPIs ──
-  app.get('/api/v1/cases/kpis', {
+  app.get('/api/v1/cases/kpis', { config: { permission: P.kpi },
     schema: { tags: ['kpi'], summary: 'KPIs over a period (by received day), grouped by department, tier, category or day', querystring: Type.Object({ from: Day, to: Day, groupBy: Type.Optional(Type.Enum(['department', 'tier', 'category', 'day', 'all'])), categoryPrefix: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.String({ maxLength: 40 })), tier: Type.Optional(Type.Enum(['city', 'district', 'street'])) }) },
   }, async (req) => ({ definitions: service.kpiDefinitions(), items: await service.kpis({ ...req.query, groupBy: req.query.groupBy ?? 'department' }) }));
-  app.get('/api/v1/cases/kpis/cases', {
+  app.get('/api/v1/cases/kpis/cases', { config: { permission: P.kpi },
     schema: { tags: ['kpi'], summary: 'The cases behind a KPI counter (drill-down)', querystring: Type.Object({ from: Day, to: Day, counter: Type.Enum(KPI_COUNTERS), departmentId: Type.Optional(Type.String({ maxLength: 40 })), tier: Type.Optional(Type.Enum(['city', 'district', 'street'])), categoryPrefix: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }) },
   }, async (req) => service.kpiCases({ ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
 
   // ── reference data ──
-  app.get('/api/v1/cases/categories', { schema: { tags: ['settings'], summary: 'The category tree' } }, async () => ({ items: service.categories.all() }));
-  app.post('/api/v1/cases/categories', {
+  app.get('/api/v1/cases/categories', { config: { permission: PUBLIC }, schema: { tags: ['settings'], summary: 'The category tree' } }, async () => ({ items: service.categories.all() }));
+  app.post('/api/v1/cases/categories', { config: { permission: P.settings },
     schema: { tags: ['settings'], summary: 'Create or update categories', body: Type.Object({ items: Type.Array(Type.Object({ code: Type.String({ maxLength: 100 }), name: Type.String({ maxLength: 100 }), nameEn: Type.Optional(Type.String({ maxLength: 200 })), parentCode: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])), active: Type.Optional(Type.Boolean()) }), { minItems: 1, maxItems: 5000 }) }) },
   }, async (req) => service.upsertCategories(req.body.items, actor(req)));
-  app.post('/api/v1/cases/categories/import', {
+  app.post('/api/v1/cases/categories/import', { config: { permission: P.settings },
     schema: { tags: ['settings'], summary: 'Import categories from CSV (text/csv): code,name[,name_en,parent_code] or 一级分类,二级分类,三级分类', consumes: ['text/csv'] },
   }, async (req) => {
     if (typeof req.body !== 'string') throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: 'body', zh: '请以 text/csv 提交', en: 'Send the CSV as text/csv' });
     return service.importCategoriesCsv(req.body, actor(req));
   });
-  app.get('/api/v1/cases/time-limits', { schema: { tags: ['settings'], summary: 'The time-limit matrix (kind × urgency → sign-for and handling limits)' } }, async () => service.timeLimits());
-  app.put('/api/v1/cases/time-limits', { schema: { tags: ['settings'], summary: 'Replace the time-limit matrix', body: Type.Object({}, { additionalProperties: true }) } }, async (req) => service.setTimeLimits(req.body, actor(req)));
+  app.get('/api/v1/cases/time-limits', { config: { permission: P.read }, schema: { tags: ['settings'], summary: 'The time-limit matrix (kind × urgency → sign-for and handling limits)' } }, async () => service.timeLimits());
+  app.put('/api/v1/cases/time-limits', { config: { permission: P.settings }, schema: { tags: ['settings'], summary: 'Replace the time-limit matrix', body: Type.Object({}, { additionalProperties: true }) } }, async (req) => service.setTimeLimits(req.body, actor(req)));
 }

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { HttpApp } from '../../platform/http/http-server.ts';
+import { ORGANIZATION_PERMISSIONS } from './organization.permissions.ts';
 import { AppError, errors } from '../../platform/errors/app-error.ts';
 import { DEPARTMENT_KINDS, ROLES, TIERS, type RuleInput } from './organization.api.ts';
 import type { OrganizationService } from './organization.service.ts';
@@ -58,11 +59,11 @@ export function parseRulesCsv(text: string): { rules: RuleInput[]; rows: number[
 /** HTTP adapter of the organization module under /api/v1/organization. */
 export function organizationRoutes(app: HttpApp, service: OrganizationService, places: PlacesApi): void {
   const tags = ['organization'];
-  app.get('/api/v1/organization/departments', {
+  app.get('/api/v1/organization/departments', { config: { permission: ORGANIZATION_PERMISSIONS.read },
     schema: { tags, summary: 'List departments', querystring: Type.Object({ tier: Type.Optional(lit(TIERS)), kind: Type.Optional(lit(DEPARTMENT_KINDS)) }) },
   }, async (req) => ({ items: service.listDepartments({ ...(req.query.tier ? { tier: req.query.tier } : {}), ...(req.query.kind ? { kind: req.query.kind } : {}) }) }));
 
-  app.get('/api/v1/organization/departments/:id', {
+  app.get('/api/v1/organization/departments/:id', { config: { permission: ORGANIZATION_PERMISSIONS.read },
     schema: { tags, summary: 'One department with its staff', params: Type.Object({ id: Type.String({ maxLength: 40 }) }) },
   }, async (req) => {
     const d = service.getDepartment(req.params.id) ?? service.getDepartmentByCode(req.params.id);
@@ -70,17 +71,17 @@ export function organizationRoutes(app: HttpApp, service: OrganizationService, p
     return { ...d, staff: service.listStaff({ departmentId: d.id }).map(({ phone: _p, ...s }) => s) };
   });
 
-  app.post('/api/v1/organization/departments', {
+  app.post('/api/v1/organization/departments', { config: { permission: ORGANIZATION_PERMISSIONS.admin },
     schema: { tags, summary: 'Create or update departments by code', body: Type.Object({ items: Type.Array(DepartmentInputSchema, { minItems: 1, maxItems: 5000 }) }), response: { 200: Report } },
   }, async (req) => service.upsertDepartments(req.body.items));
 
-  app.get('/api/v1/organization/staff', {
+  app.get('/api/v1/organization/staff', { config: { permission: ORGANIZATION_PERMISSIONS.read },
     schema: { tags, summary: 'List staff', querystring: Type.Object({ departmentId: Type.Optional(Type.String({ maxLength: 40 })), role: Type.Optional(lit(ROLES)) }) },
   }, async (req) => ({
     items: service.listStaff({ ...(req.query.departmentId ? { departmentId: req.query.departmentId } : {}), ...(req.query.role ? { role: req.query.role } : {}) }).map(({ phone: _p, ...s }) => s),
   }));
 
-  app.post('/api/v1/organization/staff', {
+  app.post('/api/v1/organization/staff', { config: { permission: ORGANIZATION_PERMISSIONS.admin },
     schema: {
       tags, summary: 'Create or update staff by code',
       body: Type.Object({ items: Type.Array(Type.Object({ code: Type.String({ maxLength: 40 }), name: Type.String({ maxLength: 60 }), departmentCode: Type.String({ maxLength: 40 }), roles: Type.Array(lit(ROLES), { minItems: 1 }), phone: Type.Optional(Type.String({ maxLength: 20 })), gridCodes: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 })) }), { minItems: 1, maxItems: 5000 }) }),
@@ -88,20 +89,20 @@ export function organizationRoutes(app: HttpApp, service: OrganizationService, p
     },
   }, async (req) => service.upsertStaff(req.body.items));
 
-  app.get('/api/v1/organization/rules', { schema: { tags, summary: 'The responsibility list (active rules)' } }, async () => ({ items: service.listRules() }));
+  app.get('/api/v1/organization/rules', { config: { permission: ORGANIZATION_PERMISSIONS.read }, schema: { tags, summary: 'The responsibility list (active rules)' } }, async () => ({ items: service.listRules() }));
 
-  app.post('/api/v1/organization/rules', {
+  app.post('/api/v1/organization/rules', { config: { permission: ORGANIZATION_PERMISSIONS.admin },
     schema: { tags, summary: 'Create or update rules (category prefix × area × department)', body: Type.Object({ items: Type.Array(RuleInputSchema, { minItems: 1, maxItems: 10000 }) }), response: { 200: Report } },
   }, async (req) => service.upsertRules(req.body.items));
 
-  app.delete('/api/v1/organization/rules/:id', {
+  app.delete('/api/v1/organization/rules/:id', { config: { permission: ORGANIZATION_PERMISSIONS.admin },
     schema: { tags, summary: 'Retire a rule', params: Type.Object({ id: Type.String({ maxLength: 40 }) }) },
   }, async (req, reply) => {
     if (!(await service.deactivateRule(req.params.id))) throw errors.notFound('rule', req.params.id, '权责规则');
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/organization/rules/import', {
+  app.post('/api/v1/organization/rules/import', { config: { permission: ORGANIZATION_PERMISSIONS.admin },
     schema: { tags, summary: 'Import the responsibility list from CSV (text/csv): ' + RULE_CSV_COLUMNS.join(','), consumes: ['text/csv'] },
   }, async (req) => {
     if (typeof req.body !== 'string') throw errors.validation('body', '请以 text/csv 提交', 'Send the CSV as text/csv');
@@ -111,7 +112,7 @@ export function organizationRoutes(app: HttpApp, service: OrganizationService, p
     return { ...report, errors: [...parsed.errors, ...report.errors.map((e) => ({ ...e, row: parsed.rows[e.row - 1] ?? e.row }))].sort((a, b) => a.row - b.row) };
   });
 
-  app.get('/api/v1/organization/rules/export', { schema: { tags, summary: 'The responsibility list as CSV' } }, async (_req, reply) => {
+  app.get('/api/v1/organization/rules/export', { config: { permission: ORGANIZATION_PERMISSIONS.read }, schema: { tags, summary: 'The responsibility list as CSV' } }, async (_req, reply) => {
     const rows = service.listRules().map((r) => [
       r.categoryPrefix, places.getArea(r.areaId)?.code ?? r.areaId, service.getDepartment(r.departmentId)?.code ?? r.departmentId,
       r.assistingDepartmentIds.map((id) => service.getDepartment(id)?.code ?? id).join(';'), r.priority, r.note,
@@ -119,7 +120,7 @@ export function organizationRoutes(app: HttpApp, service: OrganizationService, p
     return reply.type('text/csv; charset=utf-8').send(stringify([[...RULE_CSV_COLUMNS], ...rows]));
   });
 
-  app.get('/api/v1/organization/responsibility', {
+  app.get('/api/v1/organization/responsibility', { config: { permission: ORGANIZATION_PERMISSIONS.read },
     schema: {
       tags, summary: 'Which department the responsibility list proposes for a category at a place',
       querystring: Type.Object({ categoryCode: Type.String({ minLength: 1, maxLength: 100 }), areaId: Type.Optional(Type.String({ maxLength: 40 })), lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })), lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })) }),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { HttpApp } from '../../platform/http/http-server.ts';
+import { PLACES_PERMISSIONS } from './places.permissions.ts';
 import { errors } from '../../platform/errors/app-error.ts';
 import { AREA_LEVELS } from './domain/area.ts';
 import { parseAreasFeatureCollection } from './domain/geojson-import.ts';
@@ -28,7 +29,7 @@ const AreaImportReportSchema = Type.Object({
 /** HTTP adapter of the places module under /api/v1/places. */
 export function placesRoutes(app: HttpApp, service: PlacesService): void {
   const tags = ['places'];
-  app.get('/api/v1/places/areas', {
+  app.get('/api/v1/places/areas', { config: { permission: PLACES_PERMISSIONS.read },
     schema: {
       tags,
       summary: 'List areas (filter by level and/or parent)',
@@ -37,7 +38,7 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
     },
   }, async (req) => ({ items: service.listAreas({ ...(req.query.level ? { level: req.query.level } : {}), ...(req.query.parentId ? { parentId: req.query.parentId } : {}) }) }));
 
-  app.get('/api/v1/places/areas/:id', {
+  app.get('/api/v1/places/areas/:id', { config: { permission: PLACES_PERMISSIONS.read },
     schema: { tags, summary: 'One area with its boundary and lineage', params: Type.Object({ id: Type.String({ maxLength: 40 }) }) },
   }, async (req) => {
     const area = service.getArea(req.params.id) ?? service.getAreaByCode(req.params.id);
@@ -45,7 +46,7 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
     return { ...area, lineage: service.lineage(area.id), boundary: service.boundaryOf(area.id) };
   });
 
-  app.get('/api/v1/places/locate', {
+  app.get('/api/v1/places/locate', { config: { permission: PLACES_PERMISSIONS.read },
     schema: {
       tags,
       summary: 'The smallest area containing a point (WGS84 lng/lat)',
@@ -57,7 +58,7 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
     return { area, lineage: service.lineage(area.id) };
   });
 
-  app.get('/api/v1/places/areas.geojson', {
+  app.get('/api/v1/places/areas.geojson', { config: { permission: PLACES_PERMISSIONS.read },
     schema: {
       tags,
       summary: 'Areas of one level as a GeoJSON FeatureCollection (for maps; re-importable with POST /areas/import)',
@@ -71,7 +72,7 @@ export function placesRoutes(app: HttpApp, service: PlacesService): void {
       .map((a) => ({ type: 'Feature', id: a.id, properties: { code: a.code, name: a.name, level: a.level, parentId: a.parentId, parentCode: a.parentId ? (service.getArea(a.parentId)?.code ?? null) : null }, geometry: service.boundaryOf(a.id) })),
   }));
 
-  app.post('/api/v1/places/areas/import', {
+  app.post('/api/v1/places/areas/import', { config: { permission: PLACES_PERMISSIONS.admin },
     schema: {
       tags,
       summary: 'Create or update areas from a GeoJSON FeatureCollection (properties code, name, level, parentCode); per-feature errors by index',

@@ -4,23 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error.ts';
 import { createLogger } from '../logging/logger.ts';
 import { Metrics } from '../metrics/metrics.ts';
-import { createHttpServer, type HttpApp } from './http-server.ts';
+import { createHttpServer, routeTable, type HttpApp } from './http-server.ts';
+import type { Authenticator } from './auth.ts';
 
 describe('HTTP server', () => {
   let app: HttpApp;
   const lines: string[] = [];
   beforeAll(async () => {
     const destination = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
-    app = await createHttpServer({ logger: createLogger({ level: 'info', destination }), metrics: new Metrics({ defaults: false }), bodyLimit: 10_000, title: 't', version: '1', ready: () => true });
-    app.post('/things', { schema: { body: Type.Object({ n: Type.Integer(), name: Type.String({ maxLength: 5 }) }) } }, async (req) => ({ ok: req.body.n }));
-    app.get('/things', { schema: { querystring: Type.Object({ n: Type.Integer() }) } }, async (req) => ({ n: req.query.n }));
-    app.get('/boom', async () => {
+    app = await createHttpServer({ logger: createLogger({ level: 'info', destination }), metrics: new Metrics({ defaults: false }), bodyLimit: 10_000, title: 't', version: '1', ready: () => true, authenticator: 'open' });
+    app.post('/things', { config: { permission: 'public' }, schema: { body: Type.Object({ n: Type.Integer(), name: Type.String({ maxLength: 5 }) }) } }, async (req) => ({ ok: req.body.n }));
+    app.get('/things', { config: { permission: 'public' }, schema: { querystring: Type.Object({ n: Type.Integer() }) } }, async (req) => ({ n: req.query.n }));
+    app.get('/boom', { config: { permission: 'public' } }, async () => {
       throw new Error('secret internals');
     });
-    app.get('/conflict', async () => {
+    app.get('/conflict', { config: { permission: 'public' } }, async () => {
       throw new AppError({ code: 'THING_CONFLICT', status: 409, zh: '冲突了', en: 'conflict', field: 'n', details: { allowed: ['a'] } });
     });
-    app.post('/csv', async (req) => ({ length: String(req.body).length }));
+    app.post('/csv', { config: { permission: 'public' } }, async (req) => ({ length: String(req.body).length }));
   });
   afterAll(async () => app.close());
 
@@ -67,5 +68,39 @@ describe('HTTP server', () => {
     expect((await app.inject({ url: '/metrics' })).body).toContain('cityloop_http_request_duration_seconds');
     const doc = (await app.inject({ url: '/api/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toContain('/things');
+  });
+
+  it('lists every route with its permission', () => {
+    expect(routeTable(app)).toContainEqual({ method: 'POST', url: '/things', permission: 'public' });
+  });
+});
+
+describe('HTTP authorization', () => {
+  const base = { logger: createLogger({ level: 'silent' }), metrics: new Metrics({ defaults: false }), bodyLimit: 10_000, title: 't', version: '1', ready: () => true };
+
+  it('refuses to start with a route that declares no permission', async () => {
+    const app = await createHttpServer({ ...base, authenticator: 'open' });
+    app.get('/forgotten', async () => ({}));
+    await expect(app.ready()).rejects.toThrow(/without a declared permission: GET \/forgotten/);
+  });
+
+  it('answers 401 without credentials, 403 without the permission, and lets the permitted through', async () => {
+    const auth: Authenticator = {
+      async authenticate(request) {
+        const who = request.headers['x-test-user'];
+        if (who === 'reader') return { id: 'a1', kind: 'session', label: 'reader', permissions: new Set(['things.read']), claims: {} };
+        return null;
+      },
+    };
+    const app = await createHttpServer({ ...base, authenticator: auth });
+    app.get('/secret', { config: { permission: 'things.read' } }, async (req) => ({ who: req.principal?.label }));
+    app.post('/secret', { config: { permission: 'things.write' } }, async () => ({}));
+    app.get('/open', { config: { permission: 'public' } }, async (req) => ({ who: req.principal?.label ?? null }));
+    expect((await app.inject({ url: '/secret' })).json().error.code).toBe('AUTH_REQUIRED');
+    const forbidden = await app.inject({ method: 'POST', url: '/secret', headers: { 'x-test-user': 'reader' } });
+    expect([forbidden.statusCode, forbidden.json().error.code, forbidden.json().error.details]).toEqual([403, 'FORBIDDEN', { permission: 'things.write' }]);
+    expect((await app.inject({ url: '/secret', headers: { 'x-test-user': 'reader' } })).json()).toEqual({ who: 'reader' });
+    expect((await app.inject({ url: '/open', headers: { 'x-test-user': 'reader' } })).json()).toEqual({ who: 'reader' });
+    await app.close();
   });
 });

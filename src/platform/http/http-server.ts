@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
+import { PUBLIC, type Authenticator, type RouteEntry } from './auth.ts';
 import { findBadText } from '../text/text-safety.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
@@ -21,6 +22,17 @@ export interface HttpServerOptions {
   version: string;
   /** Answers whether the app is ready to serve; /health returns 503 until it does. */
   ready: () => boolean;
+  /**
+   * Who is calling. 'open' grants everything to everyone: only for tests of a single module's routes.
+   */
+  authenticator: Authenticator | 'open';
+}
+
+const routeTables = new WeakMap<object, RouteEntry[]>();
+
+/** Every route registered on the server with its declared permission (for the authorization matrix). */
+export function routeTable(app: HttpApp): RouteEntry[] {
+  return [...(routeTables.get(app) ?? [])];
 }
 
 /** Language of human-readable messages: zh-CN unless the client prefers English. */
@@ -128,6 +140,31 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    // The API browser's own routes are public documentation.
+    if (route.url.startsWith('/api/docs') && !route.config?.permission) route.config = { ...route.config, permission: PUBLIC };
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, permission: route.config?.permission });
+  });
+  app.addHook('onReady', async () => {
+    const missing = routes.filter((r) => !r.permission).map((r) => `${r.method} ${r.url}`);
+    if (missing.length) throw new Error(`routes without a declared permission: ${missing.join(', ')}`);
+  });
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config?.permission;
+    if (options.authenticator === 'open') return;
+    request.principal = await options.authenticator.authenticate(request);
+    if (permission === PUBLIC || permission === undefined) return; // undefined: the 404 handler
+    if (!request.principal) {
+      throw new AppError({ code: 'AUTH_REQUIRED', status: 401, zh: '请先登录或提供有效的访问令牌', en: 'Sign in or send a valid token' });
+    }
+    if (!request.principal.permissions.has(permission)) {
+      throw new AppError({ code: 'FORBIDDEN', status: 403, zh: '没有执行该操作的权限', en: 'You are not allowed to do this', details: { permission } });
+    }
+  });
+
   // CSV uploads (responsibility list, calendar, categories) arrive as text and are parsed per row by the route.
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -165,13 +202,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: PUBLIC } }, async () => app.swagger());
 
-  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/health', { schema: { hide: true }, config: { permission: PUBLIC } }, async (_request, reply) => {
     const ready = options.ready();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting' });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { permission: PUBLIC } }, async (_request, reply) => {
     return reply.type('text/plain; version=0.0.4').send(await options.metrics.text());
   });
   return app;

@@ -126,10 +126,10 @@ beforeAll(async () => {
   numbers = { old: old.number, answered: answered.number, confidential: confidential.number };
 
   const logger = app.logger;
-  http = await createHttpServer({ logger, metrics: app.metrics, bodyLimit: 64 * 1024, title: 'open311 test', version: '0', ready: () => true });
+  http = await createHttpServer({ logger, metrics: app.metrics, bodyLimit: 64 * 1024, title: 'open311 test', version: '0', ready: () => true, authenticator: 'open' });
   open311Routes(http, open311);
   // A plain JSON route beside the adapter: the form parser must not reach it.
-  http.post('/api/v1/echo', async (req) => ({ body: req.body }));
+  http.post('/api/v1/echo', { config: { permission: 'public' } }, async (req) => ({ body: req.body }));
   await http.ready();
 });
 

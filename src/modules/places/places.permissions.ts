@@ -1,0 +1,5 @@
+/** Permissions the places routes declare (granted to roles by the identity module). */
+export const PLACES_PERMISSIONS = {
+  read: 'places.read',
+  admin: 'places.admin',
+} as const;
