@@ -89,7 +89,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       yellowShare: config.yellowShare,
       satisfiedMinRating: config.satisfiedMinRating === 4 ? 4 : 3,
       repeatWindowDays: config.repeatWindowDays,
-      phoneKeySecret: config.dataKey,
+      phoneKeySecret: config.hashKey || 'cityloop-development-hash-key',
       maxCallbackAttempts: 3,
       schedulerIntervalMs: config.schedulerIntervalMs,
       zone: config.zone,

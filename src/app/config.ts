@@ -15,7 +15,11 @@ export const CONFIG_KEYS = {
   satisfiedMinRating: spec('CITYLOOP_SATISFIED_MIN_RATING', 'Lowest rating counted as satisfied: 3 counts 基本满意 too, 4 only 满意 and 非常满意', 3, parsers.int(3, 4)),
   schedulerIntervalMs: spec('CITYLOOP_SCHEDULER_INTERVAL_MS', 'How often deadlines are checked (yellow/red lights, chases)', 20_000, parsers.int(100, 60_000)),
   repeatWindowDays: spec('CITYLOOP_REPEAT_WINDOW_DAYS', 'A request from the same phone in the same category within this many days counts as a repeat', 30, parsers.int(1, 365)),
-  dataKey: spec('CITYLOOP_DATA_KEY', 'Secret for keyed hashes of personal data (repeat-caller lookup). Set your own in production', 'cityloop-development-key-change-me', parsers.string),
+  dataKeys: spec('CITYLOOP_DATA_KEYS', 'Keys for encrypting personal data at rest (AES-256-GCM): "id:base64key[,id:base64key…]", the first encrypts, all decrypt. Unset: a key file next to the SQLite database is created on first start', '', parsers.string),
+  hashKey: spec('CITYLOOP_HASH_KEY', 'Secret for keyed hashes (HMAC) of phone numbers, to find repeat callers without reading numbers. Unset: kept in the same key file', '', parsers.string),
+  sessionHours: spec('CITYLOOP_SESSION_HOURS', 'How long a browser session lasts without activity', 12, parsers.int(1, 24 * 30)),
+  cookieSecure: spec('CITYLOOP_COOKIE_SECURE', "Mark session cookies Secure (HTTPS only): 'auto' = when the request came over HTTPS", 'auto', parsers.oneOf('auto', 'on', 'off')),
+  adminPassword: spec('CITYLOOP_ADMIN_PASSWORD', 'Password of the first admin account created on an empty database (default: generated and printed once)', '', parsers.string),
   testDatabaseUrl: spec('CITYLOOP_TEST_DATABASE_URL', 'PostgreSQL URL for the integration tests (a fresh schema per test file)', '', parsers.string),
   realData: spec('CITYLOOP_REAL_DATA', 'Folder of real public data used by tests and benchmarks', '', parsers.string),
 };
