@@ -3,12 +3,39 @@ import type { CaseState, Channel, Kind, Rating, Urgency } from './domain/case-ty
 import type { Counters } from './domain/kpi.ts';
 import type { TimeLimitMatrix } from './domain/time-limits.ts';
 
-/** Who is acting. Until identity lands, the actor is taken from the `x-cityloop-actor` header (a staff id). */
+/** What a caller may see: everything, or cases touching these departments or lying in these areas. */
+export interface ActorScope {
+  all: boolean;
+  departmentIds: ReadonlySet<string>;
+  areaIds: ReadonlySet<string>;
+}
+
+/** Who is acting, as the HTTP layer establishes it from the session or token. */
 export interface Actor {
-  /** Staff id, `system`, `citizen`, or null when unknown. */
+  /** Account / token id, `system`, `citizen`, or null when unknown. */
   id: string | null;
-  /** The actor's department, when the actor is staff. Department-bound actions check it. */
+  /** The actor's own department, when the actor is staff. Department-bound actions check it. */
   departmentId: string | null;
+  /** Data scope; absent = unrestricted (the system itself: scheduler, importers, CLI). */
+  scope?: ActorScope;
+  /** May see citizens' names and phone numbers unmasked; absent = yes (the system itself). */
+  personal?: boolean;
+}
+
+/** A role held for a department, as the identity module grants it. */
+export interface RoleGrant {
+  role: string;
+  departmentId: string;
+}
+
+/** What the HTTP layer knows about the caller (from identity), before the cases module turns it into an Actor. */
+export interface Caller {
+  id: string;
+  label: string;
+  staffId: string | null;
+  departmentId: string | null;
+  grants: readonly RoleGrant[];
+  permissions: ReadonlySet<string>;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', departmentId: null };

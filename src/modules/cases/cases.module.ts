@@ -7,7 +7,8 @@ import type { HttpApp } from '../../platform/http/http-server.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import type { OrganizationApi } from '../organization/index.ts';
 import type { PlacesApi } from '../places/index.ts';
-import type { CasesApi } from './cases.api.ts';
+import type { CasesApi, Caller } from './cases.api.ts';
+import type { FastifyRequest } from 'fastify';
 import { CASES_EVENTS } from './cases.events.ts';
 import { CasesRepository } from './cases.repository.ts';
 import { casesRoutes } from './cases.routes.ts';
@@ -37,6 +38,8 @@ export interface CasesModuleDeps {
   organization: OrganizationApi;
   logger: Logger;
   config: CasesConfig & { schedulerIntervalMs: number; zone: string };
+  /** Who is calling, from the identity module (absent in tests of a bare module server). */
+  identify?: (request: FastifyRequest) => Caller | null;
 }
 
 /** Build the cases module: lifecycle service, Open311 adapter, importers and the deadline scheduler. */
@@ -73,7 +76,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
       await ticking;
     },
     routes(app) {
-      casesRoutes(app, service, deps.organization, deps.places);
+      casesRoutes(app, service, deps.organization, deps.places, deps.identify);
       open311Routes(app, open311);
     },
   };

@@ -105,6 +105,8 @@ export interface CaseListFilter {
   phoneKey?: string;
   parentId?: string;
   sort?: 'received_desc' | 'received_asc' | 'due_asc';
+  /** Only cases touching these departments or in these areas (a caller's data scope). */
+  scope?: { departmentIds: ReadonlySet<string>; areaIds: ReadonlySet<string> };
   limit: number;
   offset: number;
 }
@@ -277,6 +279,19 @@ export class CasesRepository {
       q = q.where((eb) => eb.or([eb('main_department_id', '=', d), eb('id', 'in', eb.selectFrom('cases_assignment').select('case_id').where('department_id', '=', d).where('status', 'in', ['pending', 'signed', 'replied']))]));
     }
     if (f.centreId) q = q.where('centre_id', '=', f.centreId);
+    if (f.scope) {
+      const depts = [...f.scope.departmentIds];
+      const areas = [...f.scope.areaIds];
+      if (depts.length === 0 && areas.length === 0) q = q.where(sql<boolean>`1 = 0`);
+      else {
+        q = q.where((eb) =>
+          eb.or([
+            ...(depts.length ? [eb('main_department_id', 'in', depts), eb('centre_id', 'in', depts), eb('id', 'in', eb.selectFrom('cases_assignment').select('case_id').where('department_id', 'in', depts))] : []),
+            ...(areas.length ? [eb('area_id', 'in', areas)] : []),
+          ]),
+        );
+      }
+    }
     if (f.categoryPrefix) {
       const p = f.categoryPrefix;
       q = q.where((eb) => eb.or([eb('category_code', '=', p), eb('category_code', 'like', `${p}.%`)]));

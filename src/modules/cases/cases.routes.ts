@@ -6,7 +6,8 @@ import { CASES_PERMISSIONS as P } from './cases.permissions.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { OrganizationApi } from '../organization/index.ts';
 import type { PlacesApi } from '../places/index.ts';
-import type { Actor } from './cases.api.ts';
+import type { Actor, Caller } from './cases.api.ts';
+import { NO_SCOPE } from './domain/case-scope.ts';
 import type { CasesService } from './cases.service.ts';
 import { CASE_STATES, CHANNELS, KINDS, URGENCIES } from './domain/case-types.ts';
 import { KPI_COUNTERS } from './domain/kpi.ts';
@@ -34,8 +35,14 @@ export const IntakeBody = Type.Object({
   dispatch: Type.Optional(Type.Union([Type.Literal('auto'), Type.Object({ departmentId: Id, assistingDepartmentIds: Type.Optional(Type.Array(Id, { maxItems: 10 })) }, { additionalProperties: false })])),
 }, { additionalProperties: false });
 
-/** Until identity lands, the acting staff member is named by the `x-cityloop-actor` header. */
-export function actorFrom(request: FastifyRequest, org: OrganizationApi): Actor {
+/**
+ * The acting caller. With identity, the session or token decides (`identify`); the `x-cityloop-actor`
+ * header (a staff id) is honoured only when no authenticator runs (tests of a bare module server).
+ */
+export function actorFrom(request: FastifyRequest, org: OrganizationApi, service: CasesService, identify?: (request: FastifyRequest) => Caller | null): Actor {
+  const caller = identify?.(request) ?? null;
+  if (caller) return service.actorFor(caller);
+  if (request.principal) return { id: request.principal.id, departmentId: null, scope: NO_SCOPE, personal: false };
   const raw = request.headers['x-cityloop-actor'];
   const id = typeof raw === 'string' && raw.length <= 40 ? raw : null;
   const staff = id ? org.getStaff(id) : null;
@@ -43,10 +50,10 @@ export function actorFrom(request: FastifyRequest, org: OrganizationApi): Actor 
 }
 
 /** HTTP adapter of the cases module under /api/v1/cases. */
-export function casesRoutes(app: HttpApp, service: CasesService, org: OrganizationApi, places: PlacesApi): void {
+export function casesRoutes(app: HttpApp, service: CasesService, org: OrganizationApi, places: PlacesApi, identify?: (request: FastifyRequest) => Caller | null): void {
   const tags = ['cases'];
   const params = Type.Object({ id: Id });
-  const actor = (req: FastifyRequest) => actorFrom(req, org);
+  const actor = (req: FastifyRequest) => actorFrom(req, org, service, identify);
 
   app.post('/api/v1/cases', { config: { permission: P.intake }, schema: { tags, summary: 'Register a case (intake from any channel); optionally answer directly or dispatch at once', body: IntakeBody } },
     async (req, reply) => reply.status(201).send(await service.intake(req.body, actor(req))));
@@ -72,11 +79,11 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
       ...(q.categoryPrefix ? { categoryPrefix: q.categoryPrefix } : {}), ...(areaIds ? { areaIds } : {}), ...(q.channel ? { channel: q.channel } : {}),
       ...(q.light ? { light: q.light } : {}), ...(q.overdue !== undefined ? { overdue: q.overdue } : {}), ...(q.from ? { receivedFrom: q.from } : {}), ...(q.to ? { receivedTo: q.to } : {}),
       ...(q.q ? { q: q.q } : {}), ...(q.phone ? { phone: q.phone } : {}), ...(q.sort ? { sort: q.sort } : {}), limit: q.limit ?? 50, offset: q.offset ?? 0,
-    });
+    }, actor(req));
   });
 
-  app.get('/api/v1/cases/:id', { config: { permission: P.read }, schema: { tags, summary: 'One case (by id or number) with its assignments and allowed actions', params } }, async (req) => service.get(req.params.id));
-  app.get('/api/v1/cases/:id/timeline', { config: { permission: P.read }, schema: { tags, summary: 'The full append-only history of a case', params } }, async (req) => ({ items: await service.timeline(req.params.id) }));
+  app.get('/api/v1/cases/:id', { config: { permission: P.read }, schema: { tags, summary: 'One case (by id or number) with its assignments and allowed actions', params } }, async (req) => service.get(req.params.id, actor(req)));
+  app.get('/api/v1/cases/:id/timeline', { config: { permission: P.read }, schema: { tags, summary: 'The full append-only history of a case', params } }, async (req) => ({ items: await service.timeline(req.params.id, actor(req)) }));
 
   app.post('/api/v1/cases/:id/dispatch', { config: { permission: P.dispatch },
     schema: { tags, summary: 'Dispatch to a department (main + assisting) or to a lower-tier centre; auto=true follows the responsibility list', params, body: Type.Object({ departmentId: Type.Optional(Id), auto: Type.Optional(Type.Boolean()), assistingDepartmentIds: Type.Optional(Type.Array(Id, { maxItems: 10 })), note: Type.Optional(Note) }, { additionalProperties: false }) },
@@ -116,10 +123,10 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
   // ── KPIs ──
   app.get('/api/v1/cases/kpis', { config: { permission: P.kpi },
     schema: { tags: ['kpi'], summary: 'KPIs over a period (by received day), grouped by department, tier, category or day', querystring: Type.Object({ from: Day, to: Day, groupBy: Type.Optional(Type.Enum(['department', 'tier', 'category', 'day', 'all'])), categoryPrefix: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.String({ maxLength: 40 })), tier: Type.Optional(Type.Enum(['city', 'district', 'street'])) }) },
-  }, async (req) => ({ definitions: service.kpiDefinitions(), items: await service.kpis({ ...req.query, groupBy: req.query.groupBy ?? 'department' }) }));
+  }, async (req) => ({ definitions: service.kpiDefinitions(), items: await service.kpis({ ...req.query, groupBy: req.query.groupBy ?? 'department' }, actor(req)) }));
   app.get('/api/v1/cases/kpis/cases', { config: { permission: P.kpi },
     schema: { tags: ['kpi'], summary: 'The cases behind a KPI counter (drill-down)', querystring: Type.Object({ from: Day, to: Day, counter: Type.Enum(KPI_COUNTERS), departmentId: Type.Optional(Type.String({ maxLength: 40 })), tier: Type.Optional(Type.Enum(['city', 'district', 'street'])), categoryPrefix: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }) },
-  }, async (req) => service.kpiCases({ ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+  }, async (req) => service.kpiCases({ ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }, actor(req)));
 
   // ── reference data ──
   app.get('/api/v1/cases/categories', { config: { permission: PUBLIC }, schema: { tags: ['settings'], summary: 'The category tree' } }, async () => ({ items: service.categories.all() }));

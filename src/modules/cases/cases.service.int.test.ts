@@ -190,4 +190,36 @@ describe(`case lifecycle on ${testEngine()}`, () => {
       }
     }
   });
+
+  it('keeps each caller to their data scope: hidden cases answer not found, lists and KPIs are filtered', async () => {
+    const s = w.app.cases.service;
+    const env = await s.intake({ channel: 'hotline', kind: 'complaint', categoryCode: '02.01.02', text: '工厂烟囱冒黑烟', requester: { name: '李四', phone: '13512345678' }, dispatch: { departmentId: w.dept('ENV') } }, TEST_ACTOR);
+    const housing = await s.intake({ channel: 'hotline', kind: 'complaint', categoryCode: '01.01', text: '物业费上涨', dispatch: { departmentId: w.dept('HOUSING') } }, TEST_ACTOR);
+    const caller = (role: string, code: string, permissions: string[]) => s.actorFor({ id: `acc-${role}-${code}`, label: role, staffId: null, departmentId: w.dept(code), grants: [{ role, departmentId: w.dept(code) }], permissions: new Set(permissions) });
+    const envHandler = caller('handler', 'ENV', ['cases.read', 'cases.handle', 'cases.personal']);
+    expect((await s.get(env.id, envHandler)).requesterPhone).toBe('13512345678');
+    expect(await code(s.get(housing.id, envHandler))).toBe('NOT_FOUND');
+    expect(await code(s.signFor(housing.id, {}, envHandler))).toBe('NOT_FOUND');
+    const listed = await s.list({ limit: 500, offset: 0 }, envHandler);
+    for (const item of listed.items) expect((await s.get(item.id, envHandler)).id).toBe(item.id);
+    expect(listed.items.map((c) => c.id)).toContain(env.id);
+    expect(listed.items.map((c) => c.id)).not.toContain(housing.id);
+    const kpi = await s.kpis({ from: '2026-12-01', to: '2026-12-31', groupBy: 'department' }, envHandler);
+    expect(kpi.map((r) => r.key)).toEqual([w.dept('ENV')]);
+    const analyst = caller('analyst', 'ENV', ['cases.read', 'cases.kpi']);
+    expect((await s.get(env.id, analyst)).requesterPhone).toBe('135****5678');
+    const centre = caller('dispatcher', 'CENTRE', ['cases.read', 'cases.personal']);
+    expect((await s.get(housing.id, centre)).id).toBe(housing.id);
+  });
+
+  it('shows a confidential case\'s personal data only to the department handling it', async () => {
+    const s = w.app.cases.service;
+    const c = await s.intake({ channel: 'hotline', kind: 'report', categoryCode: '02.01', text: '举报企业偷排废水', confidential: true, requester: { name: '王五', phone: '13812340000' }, dispatch: { departmentId: w.dept('ENV') } }, TEST_ACTOR);
+    const handler = s.actorFor({ id: 'h', label: 'h', staffId: null, departmentId: w.dept('ENV'), grants: [{ role: 'handler', departmentId: w.dept('ENV') }], permissions: new Set(['cases.read', 'cases.personal']) });
+    const centre = s.actorFor({ id: 'c', label: 'c', staffId: null, departmentId: w.dept('CENTRE'), grants: [{ role: 'agent', departmentId: w.dept('CENTRE') }], permissions: new Set(['cases.read', 'cases.personal']) });
+    expect((await s.get(c.id, handler)).requesterPhone).toBe('13812340000');
+    const seen = await s.get(c.id, centre);
+    expect([seen.requesterName, seen.requesterPhone]).toEqual([null, null]);
+    expect((await s.list({ limit: 500, offset: 0 }, centre)).items.find((i) => i.id === c.id)?.requesterPhone).toBeNull();
+  });
 });

@@ -8,7 +8,9 @@ import { newId } from '../../platform/ids/ids.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import type { OrganizationApi, Department } from '../organization/index.ts';
 import type { PlacesApi } from '../places/index.ts';
-import type { Actor, CaseView, DispatchInput, IntakeInput, KpiRow, PublicCaseView, CasesApi } from './cases.api.ts';
+import type { Actor, ActorScope, Caller, CaseView, DispatchInput, IntakeInput, KpiRow, PublicCaseView, CasesApi } from './cases.api.ts';
+import { inScope, scopeOf, type ScopeDirectory } from './domain/case-scope.ts';
+import { CASES_PERMISSIONS } from './cases.permissions.ts';
 import { CASES_EVENTS } from './cases.events.ts';
 import type { CaseListFilter, CasesRepository } from './cases.repository.ts';
 import { CASE_ACTION_ZH, allowedActions, assertAllowed, type CaseAction } from './domain/case-lifecycle.ts';
@@ -48,6 +50,8 @@ export interface CasesConfig {
   phoneKeySecret: string;
   /** Callback attempts without reaching the citizen before the case is closed unrated. */
   maxCallbackAttempts: number;
+  /** Told when someone is shown a citizen's unmasked name or phone (the audit log). */
+  onPersonalDataViewed?: (actor: Actor, caseId: string) => void;
 }
 
 interface Draft {
@@ -238,7 +242,7 @@ export class CasesService implements CasesApi {
         this.applyDispatch(d, input.dispatch === 'auto' ? { auto: true } : { departmentId: input.dispatch.departmentId, ...(input.dispatch.assistingDepartmentIds ? { assistingDepartmentIds: input.dispatch.assistingDepartmentIds } : {}) });
       }
       await this.persist(ctx, d, null, {}, receivedDay);
-      return this.view(d.c, d.assignments);
+      return this.view(d.c, d.assignments, actor);
     });
   }
 
@@ -657,19 +661,21 @@ export class CasesService implements CasesApi {
     return this.uow.run(async (ctx) => {
       const stored = await this.repo.getStored(id, ctx.tx);
       if (!stored) throw errors.notFound('case', idOrNumber, '工单');
-      if (action) assertAllowed(stored.record, action);
       const assignments = await this.repo.assignments(id, ctx.tx);
+      // Out of scope looks exactly like not found: no one learns which cases exist elsewhere.
+      if (!inScope(actor.scope, stored.record, assignments.map((a) => a.departmentId))) throw errors.notFound('case', idOrNumber, '工单');
+      if (action) assertAllowed(stored.record, action);
       const seq = await this.repo.lastHistorySeq(id, ctx.tx);
       const d: Draft = {
         c: structuredClone(stored.record), assignments: assignments.map((a) => ({ ...a })), changed: new Set(), added: new Set(),
         history: [], events: [], now: this.clock.now(), actor, seq,
       };
       fn(d);
-      if (d.history.length === 0) return this.view(stored.record, assignments);
+      if (d.history.length === 0) return this.view(stored.record, assignments, actor);
       d.c.version = stored.record.version + 1;
       d.c.updatedAt = iso(d.now);
       await this.persist(ctx, d, stored.record.version, stored.kpi, stored.receivedDay);
-      return this.view(d.c, d.assignments);
+      return this.view(d.c, d.assignments, actor);
     });
   }
 
@@ -770,23 +776,61 @@ export class CasesService implements CasesApi {
 
   // ───────────────────────────── reads ─────────────────────────────
 
-  async get(idOrNumber: string): Promise<CaseView> {
+  async get(idOrNumber: string, actor?: Actor): Promise<CaseView> {
+    const { stored, assignments } = await this.loadVisible(idOrNumber, actor);
+    const children = (await this.repo.list({ parentId: stored.record.id, limit: 200, offset: 0 })).items.map((c) => c.number);
+    return { ...this.view(stored.record, assignments, actor), children };
+  }
+
+  async timeline(idOrNumber: string, actor?: Actor): Promise<HistoryEntry[]> {
+    const { stored } = await this.loadVisible(idOrNumber, actor);
+    return this.repo.history(stored.record.id);
+  }
+
+  /** A case the actor may see, or NOT_FOUND (the same answer as for a case that does not exist). */
+  private async loadVisible(idOrNumber: string, actor?: Actor) {
     const id = await this.resolveId(idOrNumber);
     const stored = await this.repo.getStored(id);
     if (!stored) throw errors.notFound('case', idOrNumber, '工单');
-    const children = (await this.repo.list({ parentId: id, limit: 200, offset: 0 })).items.map((c) => c.number);
-    return { ...this.view(stored.record, await this.repo.assignments(id)), children };
+    const assignments = await this.repo.assignments(id);
+    if (!inScope(actor?.scope, stored.record, assignments.map((a) => a.departmentId))) throw errors.notFound('case', idOrNumber, '工单');
+    return { stored, assignments };
   }
 
-  async timeline(idOrNumber: string): Promise<HistoryEntry[]> {
-    return this.repo.history(await this.resolveId(idOrNumber));
+  /** Turn what the HTTP layer knows about a caller into an Actor with its data scope. */
+  actorFor(caller: Caller): Actor {
+    const staff = caller.staffId ? this.org.getStaff(caller.staffId) : null;
+    return {
+      id: caller.id,
+      departmentId: caller.departmentId,
+      scope: scopeOf(caller.grants, staff?.gridAreaIds ?? [], this.scopeDirectory),
+      personal: caller.permissions.has(CASES_PERMISSIONS.personal),
+    };
   }
+
+  private readonly scopeDirectory: ScopeDirectory = {
+    department: (id) => this.org.getDepartment(id),
+    subDepartments: (id) => {
+      const out: string[] = [];
+      const walk = (parent: string) => {
+        for (const d of this.org.listDepartments({ parentId: parent })) {
+          if (out.includes(d.id)) continue;
+          out.push(d.id);
+          walk(d.id);
+        }
+      };
+      walk(id);
+      return out;
+    },
+    subtree: (areaId) => this.places.subtreeIds(areaId),
+  };
 
   /** Paged list with personal data masked. */
-  async list(filter: Omit<CaseListFilter, 'phoneKey'> & { phone?: string }): Promise<{ items: Array<ReturnType<CasesService['listItem']>>; total: number }> {
+  async list(filter: Omit<CaseListFilter, 'phoneKey' | 'scope'> & { phone?: string }, actor?: Actor): Promise<{ items: Array<ReturnType<CasesService['listItem']>>; total: number }> {
     const phone = normalizePhone(filter.phone);
     const { phone: _p, ...rest } = filter;
-    const { items, total } = await this.repo.list({ ...rest, ...(phone ? { phoneKey: this.phoneKey(phone) } : {}) });
+    const scope = actor?.scope && !actor.scope.all ? actor.scope : undefined;
+    const { items, total } = await this.repo.list({ ...rest, ...(phone ? { phoneKey: this.phoneKey(phone) } : {}), ...(scope ? { scope } : {}) });
     return { items: items.map((c) => this.listItem(c)), total };
   }
 
@@ -801,10 +845,16 @@ export class CasesService implements CasesApi {
     };
   }
 
-  private view(c: CaseRecord, assignments: Assignment[]): CaseView {
+  private view(c: CaseRecord, assignments: Assignment[], actor?: Actor): CaseView {
     const { requesterPhoneKey: _k, ...rest } = c;
+    // Unmasked only for roles that need it; a confidential case only for the departments handling it.
+    const handling = !!actor?.departmentId && (c.mainDepartmentId === actor.departmentId || assignments.some((a) => a.departmentId === actor.departmentId && a.status !== 'withdrawn'));
+    const full = (actor?.personal ?? true) && (!c.confidential || !actor?.scope || handling);
+    if (full && actor?.scope && (c.requesterName || c.requesterPhone)) this.config.onPersonalDataViewed?.(actor, c.id);
     return {
       ...rest,
+      requesterName: full ? c.requesterName : c.confidential ? null : maskName(c.requesterName),
+      requesterPhone: full ? c.requesterPhone : c.confidential ? null : maskPhone(c.requesterPhone),
       categoryName: this.categories.get(c.categoryCode)?.name ?? null,
       mainDepartmentName: c.mainDepartmentId ? (this.org.getDepartment(c.mainDepartmentId)?.name ?? null) : null,
       centreName: c.centreId ? (this.org.getDepartment(c.centreId)?.name ?? null) : null,
@@ -865,9 +915,9 @@ export class CasesService implements CasesApi {
 
   // ───────────────────────────── KPIs ─────────────────────────────
 
-  async kpis(query: { from: string; to: string; groupBy: 'department' | 'tier' | 'category' | 'day' | 'all'; categoryPrefix?: string; departmentId?: string; tier?: string }): Promise<KpiRow[]> {
+  async kpis(query: { from: string; to: string; groupBy: 'department' | 'tier' | 'category' | 'day' | 'all'; categoryPrefix?: string; departmentId?: string; tier?: string }, actor?: Actor): Promise<KpiRow[]> {
     const { from, to } = checkPeriod(query.from, query.to);
-    const deptFilter = query.departmentId ? [query.departmentId] : query.tier ? this.org.listDepartments({ tier: query.tier as 'city' }).map((d) => d.id) : undefined;
+    const deptFilter = this.scopedDepartments(query.departmentId ? [query.departmentId] : query.tier ? this.org.listDepartments({ tier: query.tier as 'city' }).map((d) => d.id) : undefined, actor?.scope);
     const groupBy = query.groupBy === 'tier' || query.groupBy === 'all' ? 'department' : query.groupBy;
     const sums = await this.repo.kpiSums({ from, to, ...(query.categoryPrefix ? { categoryPrefix: query.categoryPrefix } : {}), ...(deptFilter ? { departmentIds: deptFilter } : {}) }, groupBy);
     const groups = new Map<string, Counters>();
@@ -899,9 +949,15 @@ export class CasesService implements CasesApi {
   }
 
   /** The cases behind one KPI counter (or a rate's numerator/denominator) — same vectors as the figures. */
-  async kpiCases(query: { from: string; to: string; counter: KpiCounter; departmentId?: string; tier?: string; categoryPrefix?: string; limit: number; offset: number }) {
+  /** KPIs of departments outside the actor's scope are not theirs to see. */
+  private scopedDepartments(requested: string[] | undefined, scope: ActorScope | undefined): string[] | undefined {
+    if (!scope || scope.all) return requested;
+    return (requested ?? [...scope.departmentIds]).filter((d) => scope.departmentIds.has(d));
+  }
+
+  async kpiCases(query: { from: string; to: string; counter: KpiCounter; departmentId?: string; tier?: string; categoryPrefix?: string; limit: number; offset: number }, actor?: Actor) {
     const { from, to } = checkPeriod(query.from, query.to);
-    const deptIds = query.departmentId !== undefined ? [query.departmentId] : query.tier ? this.org.listDepartments({ tier: query.tier as 'city' }).map((d) => d.id) : undefined;
+    const deptIds = this.scopedDepartments(query.departmentId !== undefined ? [query.departmentId] : query.tier ? this.org.listDepartments({ tier: query.tier as 'city' }).map((d) => d.id) : undefined, actor?.scope);
     const candidates = await this.repo.kpiCandidates({ from, to, ...(query.categoryPrefix ? { categoryPrefix: query.categoryPrefix } : {}), ...(deptIds ? { departmentIds: deptIds } : {}) }, 200_000);
     const matching = candidates.filter(({ kpi }) => Object.entries(kpi).some(([dept, counters]) => (!deptIds || deptIds.includes(dept)) && (counters[query.counter] ?? 0) > 0));
     return { total: matching.length, items: matching.slice(query.offset, query.offset + query.limit).map(({ record }) => this.listItem(record)) };

@@ -7,3 +7,4 @@ export { ORGANIZATION_EVENTS } from './organization.events.ts';
 export { createOrganizationModule, type OrganizationModule } from './organization.module.ts';
 export { organizationMigrations } from './migrations/index.ts';
 export { categoryMatches } from './domain/responsibility.ts';
+export { ORGANIZATION_PERMISSIONS } from './organization.permissions.ts';
