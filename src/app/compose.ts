@@ -114,7 +114,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       ready = true;
     },
     async http() {
-      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready, authenticator: 'open' });
+      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready, authenticator: 'open', trustProxy: config.trustProxy === 'on' ? true : config.trustProxy === 'off' ? false : config.trustProxy.split(',').map((a) => a.trim()).filter(Boolean) });
       calendarRoutes(http, calendarStore, calendar);
       places.routes(http);
       organization.routes(http);

@@ -17,6 +17,7 @@ export const CONFIG_KEYS = {
   repeatWindowDays: spec('CITYLOOP_REPEAT_WINDOW_DAYS', 'A request from the same phone in the same category within this many days counts as a repeat', 30, parsers.int(1, 365)),
   dataKeys: spec('CITYLOOP_DATA_KEYS', 'Keys for encrypting personal data at rest (AES-256-GCM): "id:base64key[,id:base64key…]", the first encrypts, all decrypt. Unset: a key file next to the SQLite database is created on first start', '', parsers.string),
   hashKey: spec('CITYLOOP_HASH_KEY', 'Secret for keyed hashes (HMAC) of phone numbers, to find repeat callers without reading numbers. Unset: kept in the same key file', '', parsers.string),
+  trustProxy: spec('CITYLOOP_TRUST_PROXY', "Trust X-Forwarded-For from a reverse proxy for client addresses (rate limits, audit): 'off', 'on', or a comma list of proxy addresses", 'off', parsers.string),
   sessionHours: spec('CITYLOOP_SESSION_HOURS', 'How long a browser session lasts without activity', 12, parsers.int(1, 24 * 30)),
   cookieSecure: spec('CITYLOOP_COOKIE_SECURE', "Mark session cookies Secure (HTTPS only): 'auto' = when the request came over HTTPS", 'auto', parsers.oneOf('auto', 'on', 'off')),
   adminPassword: spec('CITYLOOP_ADMIN_PASSWORD', 'Password of the first admin account created on an empty database (default: generated and printed once)', '', parsers.string),

@@ -49,6 +49,9 @@ export function actorFrom(request: FastifyRequest, org: OrganizationApi, service
   return { id: staff?.id ?? id, departmentId: staff?.departmentId ?? null };
 }
 
+/** Per client address: enough for a person checking a few cases, not for a crawler. */
+const PUBLIC_QUERY_LIMIT = { max: 20, timeWindow: '1 minute' };
+
 /** HTTP adapter of the cases module under /api/v1/cases. */
 export function casesRoutes(app: HttpApp, service: CasesService, org: OrganizationApi, places: PlacesApi, identify?: (request: FastifyRequest) => Caller | null): void {
   const tags = ['cases'];
@@ -115,9 +118,9 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
     async (req) => service.supervise(req.params.id, req.body, actor(req)));
 
   // ── citizen self-query (POST keeps phone digits out of URLs and access logs) ──
-  app.post('/api/v1/cases/public/query', { config: { permission: PUBLIC }, schema: { tags: ['public'], summary: 'Citizen self-query by case number + last 4 phone digits', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/public/query', { config: { permission: PUBLIC, rateLimit: PUBLIC_QUERY_LIMIT }, schema: { tags: ['public'], summary: 'Citizen self-query by case number + last 4 phone digits', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }) }, { additionalProperties: false }) } },
     async (req) => service.publicQuery(req.body.number, req.body.phoneLast4));
-  app.post('/api/v1/cases/public/rate', { config: { permission: PUBLIC }, schema: { tags: ['public'], summary: 'Citizen rates a resolved case', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }), rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Note) }, { additionalProperties: false }) } },
+  app.post('/api/v1/cases/public/rate', { config: { permission: PUBLIC, rateLimit: PUBLIC_QUERY_LIMIT }, schema: { tags: ['public'], summary: 'Citizen rates a resolved case', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }), rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Note) }, { additionalProperties: false }) } },
     async (req) => service.publicRate(req.body.number, req.body.phoneLast4, req.body.rating, req.body.comment));
 
   // ── KPIs ──

@@ -5,6 +5,7 @@ import type { WorkingCalendar } from '../../platform/calendar/working-calendar.t
 import { AppError, errors } from '../../platform/errors/app-error.ts';
 import type { UnitOfWork, TxContext } from '../../platform/events/unit-of-work.ts';
 import { newId } from '../../platform/ids/ids.ts';
+import { AttemptLimiter } from '../../platform/http/attempt-limiter.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import type { OrganizationApi, Department } from '../organization/index.ts';
 import type { PlacesApi } from '../places/index.ts';
@@ -85,6 +86,8 @@ export function maskName(name: string | null): string | null {
 
 export class CasesService implements CasesApi {
   private limits: TimeLimitMatrix = DEFAULT_TIME_LIMITS;
+  /** 5 failed self-queries of one case number in 15 minutes lock that number for 15 minutes. */
+  private readonly queryLimiter: AttemptLimiter;
   categories = new CategoryTree([]);
 
   constructor(
@@ -96,7 +99,9 @@ export class CasesService implements CasesApi {
     private readonly org: OrganizationApi,
     private readonly config: CasesConfig,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.queryLimiter = new AttemptLimiter(clock, 5, 15 * 60_000, 15 * 60_000);
+  }
 
   /** Load categories and the time-limit matrix. */
   async load(): Promise<void> {
@@ -872,9 +877,18 @@ export class CasesService implements CasesApi {
   async publicQuery(number: string, phoneLast4: string): Promise<PublicCaseView> {
     const notFound = new AppError({ code: 'CASE_QUERY_NO_MATCH', status: 404, zh: '未找到匹配的工单，请核对工单编号和电话号码后四位', en: 'No case matches this number and phone digits' });
     if (!/^\d{12,16}$/.test(number) || !/^\d{4}$/.test(phoneLast4)) throw notFound;
+    // Locked numbers answer the same whether or not the case exists.
+    const wait = this.queryLimiter.retryAfter(number);
+    if (wait > 0) {
+      throw new AppError({ code: 'CASE_QUERY_LOCKED', status: 429, zh: `该工单编号查询失败次数过多，请 ${Math.ceil(wait / 60_000)} 分钟后再试`, en: `Too many failed lookups for this case number; retry in ${Math.ceil(wait / 60_000)} min`, details: { retryAfterSeconds: Math.ceil(wait / 1000) } });
+    }
     const id = await this.repo.idByNumber(number);
     const stored = id ? await this.repo.getStored(id) : null;
-    if (!stored || !stored.record.requesterPhone || !stored.record.requesterPhone.endsWith(phoneLast4)) throw notFound;
+    if (!stored || !stored.record.requesterPhone || !stored.record.requesterPhone.endsWith(phoneLast4)) {
+      this.queryLimiter.fail(number);
+      throw notFound;
+    }
+    this.queryLimiter.succeed(number);
     return this.publicView(stored.record);
   }
 

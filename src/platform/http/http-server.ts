@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import AjvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
 import { PUBLIC, type Authenticator, type RouteEntry } from './auth.ts';
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
    * Who is calling. 'open' grants everything to everyone: only for tests of a single module's routes.
    */
   authenticator: Authenticator | 'open';
+  /** Behind a reverse proxy: true, or the proxies' addresses, so request.ip is the client's. */
+  trustProxy?: boolean | string[];
 }
 
 const routeTables = new WeakMap<object, RouteEntry[]>();
@@ -110,6 +113,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
     // Access is measured by /metrics; per-request log lines would be noise (and could carry query strings).
     logController: new LogController({ disableRequestLogging: true }),
     // Ids in the path are never long; a long URL is an attack or a bug.
@@ -195,6 +199,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       .observe(reply.elapsedTime / 1000);
   });
 
+  // Per-client limits are opt-in per route (`config.rateLimit`): public endpoints that could be scraped.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError({ code: 'RATE_LIMITED', status: 429, zh: `请求过于频繁，请 ${context.after} 后重试`, en: `Too many requests; retry in ${context.after}`, details: { retryAfter: context.after } }),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -1,4 +1,8 @@
 import { PUBLIC } from '../../../platform/http/auth.ts';
+
+/** Per client address. Reads are public and easy to scrape; writes need an api_key but are capped too. */
+const OPEN311_READ_LIMIT = { max: 120, timeWindow: '1 minute' };
+const OPEN311_WRITE_LIMIT = { max: 60, timeWindow: '1 minute' };
 import { Type } from 'typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -112,18 +116,18 @@ export function open311Routes(app: HttpApp, service: Open311Service): void {
         void send(reply, formatOf(request.url), 'errors', e.toErrorItems(languageOf(request)), 404);
       });
 
-      scope.get('/discovery.:format', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 service discovery: the GeoReport v2 endpoint and its formats', params: FormatParams } }, async (req, reply) =>
+      scope.get('/discovery.:format', { config: { permission: PUBLIC, rateLimit: OPEN311_READ_LIMIT }, schema: { tags, summary: 'Open311 service discovery: the GeoReport v2 endpoint and its formats', params: FormatParams } }, async (req, reply) =>
         send(reply, parseFormat(req.params.format), 'discovery', service.discovery(`${req.protocol}://${req.host}`)));
 
-      scope.get('/services.:format', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 GET services: the leaf categories a request can be filed under', params: FormatParams } }, async (req, reply) =>
+      scope.get('/services.:format', { config: { permission: PUBLIC, rateLimit: OPEN311_READ_LIMIT }, schema: { tags, summary: 'Open311 GET services: the leaf categories a request can be filed under', params: FormatParams } }, async (req, reply) =>
         send(reply, parseFormat(req.params.format), 'services', service.services()));
 
-      scope.get('/services/:file', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 GET service definition (services/{service_code}.{format}): kind and urgency attributes', params: FileParams } }, async (req, reply) => {
+      scope.get('/services/:file', { config: { permission: PUBLIC, rateLimit: OPEN311_READ_LIMIT }, schema: { tags, summary: 'Open311 GET service definition (services/{service_code}.{format}): kind and urgency attributes', params: FileParams } }, async (req, reply) => {
         const { stem, format } = fileStem(req.params.file, 'service_code');
         return send(reply, format, 'service_definition', service.definition(stem));
       });
 
-      scope.post('/requests.:format', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 POST service request (form-encoded or JSON; api_key required): registers a case', params: FormatParams } }, async (req, reply) => {
+      scope.post('/requests.:format', { config: { permission: PUBLIC, rateLimit: OPEN311_WRITE_LIMIT }, schema: { tags, summary: 'Open311 POST service request (form-encoded or JSON; api_key required): registers a case', params: FormatParams } }, async (req, reply) => {
         const format = parseFormat(req.params.format);
         const body = flatBody(req.body);
         // The key is checked before the body, so a client without one learns nothing about validation.
@@ -133,18 +137,18 @@ export function open311Routes(app: HttpApp, service: Open311Service): void {
         return send(reply, format, 'post_response', await service.createRequest({ ...input, api_key: apiKey }));
       });
 
-      scope.get('/requests.:format', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 GET service requests (service_request_id, service_code, start_date, end_date, status); no personal data', params: FormatParams } }, async (req, reply) => {
+      scope.get('/requests.:format', { config: { permission: PUBLIC, rateLimit: OPEN311_READ_LIMIT }, schema: { tags, summary: 'Open311 GET service requests (service_request_id, service_code, start_date, end_date, status); no personal data', params: FormatParams } }, async (req, reply) => {
         const format = parseFormat(req.params.format);
         const query = parseGetRequestsQuery(isRecord(req.query) ? (req.query as FormBody) : {});
         return send(reply, format, 'service_requests', await service.getRequests(query));
       });
 
-      scope.get('/requests/:file', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 GET service request (requests/{case number}.{format})', params: FileParams } }, async (req, reply) => {
+      scope.get('/requests/:file', { config: { permission: PUBLIC, rateLimit: OPEN311_READ_LIMIT }, schema: { tags, summary: 'Open311 GET service request (requests/{case number}.{format})', params: FileParams } }, async (req, reply) => {
         const { stem, format } = fileStem(req.params.file, 'service_request_id');
         return send(reply, format, 'service_requests', await service.getRequest(stem));
       });
 
-      scope.get('/tokens/:file', { config: { permission: PUBLIC }, schema: { tags, summary: 'Open311 GET service_request_id from a token (none are issued: requests are realtime)', params: FileParams } }, async (req, reply) => {
+      scope.get('/tokens/:file', { config: { permission: PUBLIC, rateLimit: OPEN311_READ_LIMIT }, schema: { tags, summary: 'Open311 GET service_request_id from a token (none are issued: requests are realtime)', params: FileParams } }, async (req, reply) => {
         const { stem, format } = fileStem(req.params.file, 'token');
         return send(reply, format, 'token', await service.requestIdFromToken(stem));
       });
