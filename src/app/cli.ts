@@ -8,6 +8,8 @@ import { serve } from './server.ts';
 import { ensureDemoCity, resetDemoCity } from './demo/demo-loader.ts';
 import { registerImportCommand } from './import.cli.ts';
 import { registerCaseCommands } from '../modules/cases/cases.cli.ts';
+import { rekeyPersonalData } from '../modules/cases/index.ts';
+import { addKeyToKeyFile, pruneKeyFile } from './data-keys.ts';
 
 /** Open the app for a one-shot command (no background work) and always close it. */
 async function withApp<T>(fn: (app: CityLoop) => Promise<T>, opts: { quiet?: boolean } = {}): Promise<T> {
@@ -68,6 +70,48 @@ export function buildProgram(): Command {
     .description('List the configuration keys (CITYLOOP_*) with their defaults')
     .action(() => {
       for (const spec of Object.values(CONFIG_KEYS)) process.stdout.write(`${spec.key.padEnd(32)} ${String(spec.default).padEnd(36)} ${spec.description}\n`);
+    });
+
+  const keys = program.command('keys').description("Keys for citizens' personal data at rest");
+  keys
+    .command('rotate')
+    .description('Re-encrypt personal data with the current (first) key; --rehash recomputes phone keys after a new CITYLOOP_HASH_KEY')
+    .option('--rehash', 'recompute phone keys with the current hash key')
+    .option('--batch <n>', 'rows per transaction', '500')
+    .action(async (opts: { rehash?: boolean; batch: string }) => {
+      await withApp(async (app) => {
+        const { cipher } = app.dataKeys;
+        const r = await rekeyPersonalData(app.database.db, app.database.dialect, cipher, {
+          batchSize: Number(opts.batch),
+          ...(opts.rehash ? { rehash: (phone: string) => cipher.keyedHash(phone) } : {}),
+          onProgress: (p) => process.stderr.write(`\r${p.scanned}/${p.total}`),
+        });
+        process.stderr.write('\n');
+        process.stdout.write(`${JSON.stringify({ currentKey: cipher.currentKeyId, ...r }, null, 2)}\n`);
+        if (r.failed.length || r.conflicts) process.exitCode = 1;
+      });
+    });
+  keys
+    .command('add')
+    .description('Key file only: put a fresh key in front of the key file (restart, then run keys rotate)')
+    .action(async () => {
+      await withApp(async (app) => {
+        if (!app.dataKeys.keyFile) throw new AppError({ code: 'KEYS_NOT_IN_FILE', status: 400, zh: '密钥来自配置（CITYLOOP_DATA_KEYS），请在配置中添加新密钥', en: 'Keys come from CITYLOOP_DATA_KEYS; add the new key there' });
+        process.stdout.write(`added key ${addKeyToKeyFile(app.dataKeys.keyFile)} to ${app.dataKeys.keyFile}; restart CityLoop, then run: cityloop keys rotate\n`);
+      });
+    });
+  keys
+    .command('prune')
+    .description('Key file only: remove old keys once no stored value uses them')
+    .action(async () => {
+      await withApp(async (app) => {
+        const file = app.dataKeys.keyFile;
+        if (!file) throw new AppError({ code: 'KEYS_NOT_IN_FILE', status: 400, zh: '密钥来自配置（CITYLOOP_DATA_KEYS），请在配置中删除旧密钥', en: 'Keys come from CITYLOOP_DATA_KEYS; remove the old key there' });
+        const r = await rekeyPersonalData(app.database.db, app.database.dialect, app.dataKeys.cipher, {});
+        const stillUsed = Object.keys(r.keysInUse).filter((k) => k !== app.dataKeys.cipher.currentKeyId);
+        if (stillUsed.length) throw new AppError({ code: 'KEYS_STILL_IN_USE', status: 409, zh: `仍有数据使用密钥：${stillUsed.join(', ')}`, en: `Stored values still use: ${stillUsed.join(', ')}`, details: { failed: r.failed } });
+        process.stdout.write(`removed keys: ${pruneKeyFile(file).join(', ') || '(none)'}\n`);
+      });
     });
 
   registerImportCommand(program, withApp);

@@ -15,6 +15,7 @@ import { createCasesModule, casesMigrations, type CasesModule } from '../modules
 import { createOrganizationModule, organizationMigrations, type OrganizationModule } from '../modules/organization/index.ts';
 import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
 import type { CityLoopConfig } from './config.ts';
+import { resolveDataKeys, type DataKeys } from './data-keys.ts';
 
 /**
  * Every module's migrations, keyed by owner. The dependency graph (one-way, no cycles):
@@ -30,6 +31,8 @@ export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
 export interface CityLoop {
   readonly config: CityLoopConfig;
   readonly database: Database;
+  /** Keys for citizens' personal data at rest (encryption, keyed hashes). */
+  readonly dataKeys: DataKeys;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly calendar: WorkingCalendar;
@@ -57,6 +60,8 @@ export interface ComposeOptions {
   ownsDatabase?: boolean;
   /** Register default metrics (process CPU, memory); off in tests that build many apps. */
   defaultMetrics?: boolean;
+  /** Keys already resolved (a second composition over the same database). */
+  dataKeys?: DataKeys;
 }
 
 /** The composition root: builds the platform, then the modules in dependency order, and wires them. */
@@ -65,6 +70,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
   const clock = options.clock ?? systemClock;
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   await migrateToLatest(database, ALL_MIGRATIONS);
+  const dataKeys = options.dataKeys ?? resolveDataKeys(config, { databaseUrl: database.url });
   const metrics = new Metrics({ defaults: options.defaultMetrics ?? true });
   let warnedCalendar = false;
   const calendar = new WorkingCalendar(
@@ -84,12 +90,12 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
   const places = createPlacesModule({ database, uow, bus, clock });
   const organization = createOrganizationModule({ database, uow, bus, clock, places: places.api });
   const cases = createCasesModule({
-    database, uow, bus, clock, calendar, places: places.api, organization: organization.api, logger,
+    database, uow, bus, clock, calendar, places: places.api, organization: organization.api, logger, cipher: dataKeys.cipher,
     config: {
       yellowShare: config.yellowShare,
       satisfiedMinRating: config.satisfiedMinRating === 4 ? 4 : 3,
       repeatWindowDays: config.repeatWindowDays,
-      phoneKeySecret: config.hashKey || 'cityloop-development-hash-key',
+      phoneKey: (phone) => dataKeys.cipher.keyedHash(phone),
       maxCallbackAttempts: 3,
       schedulerIntervalMs: config.schedulerIntervalMs,
       zone: config.zone,
@@ -98,7 +104,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
 
   let ready = false;
   const app: CityLoop = {
-    config, database, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases,
+    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases,
     async start({ background = true } = {}) {
       // Broadcast cursors start now, before the caches load, so no change in between is missed.
       await bus.prime();

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { TEST_DATA_KEYS } from '../support/test-keys.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -127,7 +128,7 @@ describe.skipIf(!dir)(`cityloop import as a child process on ${testEngine()}`, (
   });
 
   it('stores exact field values, read back through `cityloop case show` and through the app itself', async () => {
-    const app = await compose(loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', demo: 'off' }), { defaultMetrics: false });
+    const app = await compose(loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', demo: 'off', ...(db.url.startsWith('postgres') ? TEST_DATA_KEYS : {}) }), { defaultMetrics: false });
     try {
       await app.start({ background: false });
       const s = app.cases.service;
@@ -196,7 +197,7 @@ describe.skipIf(!dir)(`cityloop import as a child process on ${testEngine()}`, (
       // Name. In the 2011 sample DSNY rows name a sanitation district ("Queens West 06"), DOF rows an
       // office ("Property Exec Office") and DOE rows a school, so every later DSNY case, including a row
       // that says "Department of Sanitation", is filed under "Queens West 06" and KPIs are labelled so.
-      const app = await compose(loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', demo: 'off' }), { defaultMetrics: false });
+      const app = await compose(loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', demo: 'off', ...(db.url.startsWith('postgres') ? TEST_DATA_KEYS : {}) }), { defaultMetrics: false });
       try {
         await app.start({ background: false });
         const id = await app.cases.repository.idByExternal('nyc311', '990000006');

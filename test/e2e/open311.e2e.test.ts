@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { TEST_DATA_KEYS } from '../support/test-keys.ts';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MIGRATIONS, compose, type CityLoop } from '../../src/app/compose.ts';
@@ -38,7 +39,7 @@ let base: string;
 
 beforeAll(async () => {
   database = await openTestDatabase(ALL_MIGRATIONS);
-  app = await compose(loadConfig({}, { logLevel: 'silent' }), { database, defaultMetrics: false });
+  app = await compose(loadConfig({}, { logLevel: 'silent', ...TEST_DATA_KEYS }), { database, defaultMetrics: false });
   await app.start();
   const ring: Array<[number, number]> = [[120, 30], [120.2, 30], [120.2, 30.2], [120, 30.2], [120, 30]];
   await app.places.api.importAreas([{ code: '330100', name: '测试市', level: 'city', parentCode: null, boundary: { type: 'Polygon', coordinates: [ring] } }]);

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { testDatabaseUrl, testEngine } from '../../src/platform/testing/test-database.ts';
+import { TEST_DATA_KEYS_ENV } from './test-keys.ts';
 
 /** The repository root (where bin/cityloop.js lives). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,7 +28,7 @@ export interface CliResult {
 export function cliEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CITYLOOP_')) env[k] = v;
-  return { ...env, CITYLOOP_DATABASE_URL: databaseUrl, CITYLOOP_DEMO: 'off', CITYLOOP_LOG_LEVEL: 'warn', ...extra };
+  return { ...env, CITYLOOP_DATABASE_URL: databaseUrl, CITYLOOP_DEMO: 'off', CITYLOOP_LOG_LEVEL: 'warn', ...(databaseUrl.startsWith('postgres') ? TEST_DATA_KEYS_ENV : {}), ...extra };
 }
 
 /** Run `node bin/cityloop.js <args>` to completion; fails the promise only when it cannot start or times out. */

@@ -3,6 +3,7 @@ import { openTestDatabase, type TestDatabase } from '../../src/platform/testing/
 import { DEFAULT_CATEGORIES, type Actor } from '../../src/modules/cases/index.ts';
 import { compose, ALL_MIGRATIONS } from '../../src/app/compose.ts';
 import { loadConfig } from '../../src/app/config.ts';
+import { TEST_DATA_KEYS } from './test-keys.ts';
 
 /** A square city (lng 120.0–120.2, lat 30.0–30.2) split into two districts, each one street with two grids. */
 const sq = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]] as [number, number][]] });
@@ -46,7 +47,7 @@ export const TEST_ACTOR: Actor = { id: 'test', departmentId: null };
 export async function openSmallWorld(start = '2026-12-01T01:00:00Z') {
   const database: TestDatabase = await openTestDatabase(ALL_MIGRATIONS);
   const clock = new ManualClock(start);
-  const app = await compose(loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000 }), { database, clock, defaultMetrics: false });
+  const app = await compose(loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false });
   await app.start({ background: false });
   const must = (r: { errors: unknown[] }) => {
     if (r.errors.length) throw new Error(JSON.stringify(r.errors));

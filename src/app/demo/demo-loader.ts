@@ -41,7 +41,7 @@ export async function ensureDemoCity(app: CityLoop, progress: (msg: string) => v
   const city = generateDemoCity(DEMO_DEFAULT_SEED, now);
   const clock = new ManualClock(new Date(new Date(city.cases[0]?.receivedAt ?? now).getTime() - 86_400_000));
   // A second composition over the same database with a hand-moved clock replays history.
-  const replay = await compose(app.config, { database: app.database, clock, logger: app.logger, defaultMetrics: false, ownsDatabase: false });
+  const replay = await compose(app.config, { database: app.database, dataKeys: app.dataKeys, clock, logger: app.logger, defaultMetrics: false, ownsDatabase: false });
   await replay.start({ background: false });
   const t0 = Date.now();
   const report = await replay.places.api.importAreas(city.areas.map((a) => ({ code: a.code, name: a.name, level: a.level, parentCode: a.parentCode, boundary: a.boundary as AreaGeometry })));

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock/clock.ts';
 import type { WorkingCalendar } from '../../platform/calendar/working-calendar.ts';
 import type { Database } from '../../platform/db/database.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { HttpApp } from '../../platform/http/http-server.ts';
@@ -37,6 +38,8 @@ export interface CasesModuleDeps {
   places: PlacesApi;
   organization: OrganizationApi;
   logger: Logger;
+  /** Encrypts citizens' names and phone numbers at rest. */
+  cipher: FieldCipher;
   config: CasesConfig & { schedulerIntervalMs: number; zone: string };
   /** Who is calling, from the identity module (absent in tests of a bare module server). */
   identify?: (request: FastifyRequest) => Caller | null;
@@ -44,7 +47,7 @@ export interface CasesModuleDeps {
 
 /** Build the cases module: lifecycle service, Open311 adapter, importers and the deadline scheduler. */
 export function createCasesModule(deps: CasesModuleDeps): CasesModule {
-  const repository = new CasesRepository(deps.database.db, deps.database.dialect);
+  const repository = new CasesRepository(deps.database.db, deps.database.dialect, deps.cipher);
   const service = new CasesService(repository, deps.uow, deps.clock, deps.calendar, deps.places, deps.organization, deps.config, deps.logger);
   const importer = new CaseImporter(service, deps.organization, deps.logger);
   const open311 = new Open311Service(service, repository, deps.organization, deps.clock, deps.config.zone);

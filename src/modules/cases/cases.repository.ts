@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import type { SqlDialect } from '../../platform/db/dialect/sql-dialect.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { Assignment, AssignmentRole, AssignmentStatus, CaseRecord, HistoryEntry, Outcome, PendingExtension } from './domain/case-record.ts';
 import type { CaseState, Channel, Kind, Rating, Urgency } from './domain/case-types.ts';
 import { KPI_COUNTERS, type Counters, type KpiVector } from './domain/kpi.ts';
@@ -42,10 +43,45 @@ type AssignmentRow = Selectable<CasesTables['cases_assignment']>;
 
 const b = (v: boolean): number => (v ? 1 : 0);
 
-export function caseToRow(c: CaseRecord, receivedDay: string, nextCheckAt: string | null, kpi: KpiVector): CasesTables['cases_case'] {
+/** The encrypted personal columns of cases_case and the AAD each is bound to (a value moved to another column fails to decrypt). */
+export const CASE_PERSONAL_COLUMNS = {
+  requester_name: 'cases_case.requester_name',
+  requester_phone: 'cases_case.requester_phone',
+} as const;
+
+const seal = (cipher: FieldCipher | undefined, value: string | null, column: keyof typeof CASE_PERSONAL_COLUMNS): string | null =>
+  value === null || !cipher ? value : cipher.encrypt(value, CASE_PERSONAL_COLUMNS[column]);
+
+/**
+ * Set a personal field that decrypts on first read. Lists and KPI drill-downs load thousands of rows and
+ * show a page of them masked; decrypting every row up front would cost more than reading them.
+ */
+function defineSealed(record: CaseRecord, prop: 'requesterName' | 'requesterPhone', stored: string | null, column: keyof typeof CASE_PERSONAL_COLUMNS, cipher: FieldCipher | undefined): void {
+  if (stored === null || !cipher || !stored.startsWith('enc:')) {
+    record[prop] = stored;
+    return;
+  }
+  const settle = (value: string | null): void => {
+    Object.defineProperty(record, prop, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(record, prop, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = cipher.decrypt(stored, CASE_PERSONAL_COLUMNS[column]);
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
+/** A case as a cases_case row; with a cipher the requester's name and phone are stored encrypted. */
+export function caseToRow(c: CaseRecord, receivedDay: string, nextCheckAt: string | null, kpi: KpiVector, cipher?: FieldCipher): CasesTables['cases_case'] {
   return {
     id: c.id, number: c.number, channel: c.channel, kind: c.kind, urgency: c.urgency, state: c.state, category_code: c.categoryCode,
-    title: c.title, text: c.text, requester_name: c.requesterName, requester_phone: c.requesterPhone, requester_phone_key: c.requesterPhoneKey,
+    title: c.title, text: c.text, requester_name: seal(cipher, c.requesterName, 'requester_name'), requester_phone: seal(cipher, c.requesterPhone, 'requester_phone'),
+    requester_phone_key: c.requesterPhoneKey,
     anonymous: b(c.anonymous), confidential: b(c.confidential), lng: c.location?.lng ?? null, lat: c.location?.lat ?? null,
     address: c.location?.address ?? c.address, area_id: c.areaId, attachments: JSON.stringify(c.attachments), received_at: c.receivedAt,
     received_day: receivedDay, outcome: c.outcome, centre_id: c.centreId, main_department_id: c.mainDepartmentId, dispatched_at: c.dispatchedAt,
@@ -58,10 +94,11 @@ export function caseToRow(c: CaseRecord, receivedDay: string, nextCheckAt: strin
   };
 }
 
-export function rowToCase(r: CaseRow): CaseRecord {
-  return {
+/** A cases_case row as a case; encrypted personal fields decrypt on first read (legacy plaintext reads as is). */
+export function rowToCase(r: CaseRow, cipher?: FieldCipher): CaseRecord {
+  const record: CaseRecord = {
     id: r.id, number: r.number, channel: r.channel as Channel, kind: r.kind as Kind, urgency: r.urgency as Urgency, state: r.state as CaseState,
-    categoryCode: r.category_code, title: r.title, text: r.text, requesterName: r.requester_name, requesterPhone: r.requester_phone,
+    categoryCode: r.category_code, title: r.title, text: r.text, requesterName: null, requesterPhone: null,
     requesterPhoneKey: r.requester_phone_key, anonymous: r.anonymous === 1, confidential: r.confidential === 1,
     location: r.lng !== null && r.lat !== null ? { lng: Number(r.lng), lat: Number(r.lat), address: r.address } : null,
     address: r.address,
@@ -75,6 +112,9 @@ export function rowToCase(r: CaseRow): CaseRecord {
     supervised: r.supervised === 1, escalatedToId: r.escalated_to_id, repeatOfId: r.repeat_of_id, externalSource: r.external_source,
     externalId: r.external_id, version: Number(r.version), createdAt: r.created_at, updatedAt: r.updated_at,
   };
+  defineSealed(record, 'requesterName', r.requester_name, 'requester_name', cipher);
+  defineSealed(record, 'requesterPhone', r.requester_phone, 'requester_phone', cipher);
+  return record;
 }
 
 const assignmentToRow = (a: Assignment): CasesTables['cases_assignment'] => ({
@@ -120,7 +160,8 @@ export interface StoredCase {
 /** The only place with SQL for cases_* tables. */
 export class CasesRepository {
   private readonly db: Kysely<CasesTables>;
-  constructor(db: Db, private readonly dialect: SqlDialect) {
+  /** Without a cipher personal data is stored in plaintext (old tests and benchmarks); the app always passes one. */
+  constructor(db: Db, private readonly dialect: SqlDialect, private readonly cipher?: FieldCipher) {
     this.db = db.withTables<CasesTables>();
   }
 
@@ -139,19 +180,19 @@ export class CasesRepository {
   }
 
   async insertCase(tx: Tx, c: CaseRecord, receivedDay: string, nextCheckAt: string | null, kpi: KpiVector): Promise<void> {
-    await this.t(tx).insertInto('cases_case').values(caseToRow(c, receivedDay, nextCheckAt, kpi)).execute();
+    await this.t(tx).insertInto('cases_case').values(caseToRow(c, receivedDay, nextCheckAt, kpi, this.cipher)).execute();
   }
 
   /** Write a changed case; fails (returns false) when someone else changed it first. */
   async updateCase(tx: Tx, c: CaseRecord, previousVersion: number, receivedDay: string, nextCheckAt: string | null, kpi: KpiVector): Promise<boolean> {
-    const { id: _id, ...row } = caseToRow(c, receivedDay, nextCheckAt, kpi);
+    const { id: _id, ...row } = caseToRow(c, receivedDay, nextCheckAt, kpi, this.cipher);
     const res = await this.t(tx).updateTable('cases_case').set(row).where('id', '=', c.id).where('version', '=', previousVersion).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 
   async getStored(id: string, tx?: Tx): Promise<StoredCase | null> {
     const r = await this.t(tx).selectFrom('cases_case').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? { record: rowToCase(r), kpi: JSON.parse(r.kpi) as KpiVector, receivedDay: r.received_day } : null;
+    return r ? { record: rowToCase(r, this.cipher), kpi: JSON.parse(r.kpi) as KpiVector, receivedDay: r.received_day } : null;
   }
 
   async idByNumber(number: string): Promise<string | null> {
@@ -268,7 +309,7 @@ export class CasesRepository {
       );
     }
     const rows = await q.orderBy('received_at', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ record: rowToCase(r), kpi: JSON.parse(r.kpi) as KpiVector }));
+    return rows.map((r) => ({ record: rowToCase(r, this.cipher), kpi: JSON.parse(r.kpi) as KpiVector }));
   }
 
   async list(f: CaseListFilter): Promise<{ items: CaseRecord[]; total: number }> {
@@ -314,7 +355,7 @@ export class CasesRepository {
     let items = q.selectAll();
     items = f.sort === 'due_asc' ? items.orderBy('due_at', 'asc').orderBy('received_at') : items.orderBy('received_at', f.sort === 'received_asc' ? 'asc' : 'desc');
     const rows = await items.orderBy('id').limit(f.limit).offset(f.offset).execute();
-    return { items: rows.map(rowToCase), total: this.dialect.num(totalRow?.n) };
+    return { items: rows.map((r) => rowToCase(r, this.cipher)), total: this.dialect.num(totalRow?.n) };
   }
 
   /** Cases whose next deadline check is due. */

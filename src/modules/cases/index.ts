@@ -2,6 +2,7 @@ export type { CasesApi, Actor, ActorScope, Caller, RoleGrant, IntakeInput, Dispa
 export { SYSTEM_ACTOR } from './cases.api.ts';
 export { CASES_EVENTS, type CaseEventPayload } from './cases.events.ts';
 export { createCasesModule, type CasesModule } from './cases.module.ts';
+export { rekeyPersonalData, type RekeyOptions, type RekeyResult, type RekeyProgress } from './personal-data.rekey.ts';
 export { casesMigrations } from './migrations/index.ts';
 export { CHANNELS, KINDS, URGENCIES, CASE_STATES, RATINGS, type Channel, type Kind, type Urgency, type CaseState } from './domain/case-types.ts';
 export { DEFAULT_CATEGORIES } from './domain/default-categories.ts';

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { TEST_DATA_KEYS } from '../../../test/support/test-keys.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ const smallWorldCollection = (): FeatureCollection => ({
   features: [...SMALL_WORLD.areas].reverse().map((a) => feature({ code: a.code, name: a.name, level: a.level, parentCode: a.parentCode }, a.boundary)),
 });
 
-const config = () => loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000 });
+const config = () => loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS });
 const composeOver = (database: Database) => compose(config(), { database, clock: new ManualClock('2026-12-01T01:00:00Z'), defaultMetrics: false });
 
 async function post(http: HttpApp, url: string, payload: unknown) {

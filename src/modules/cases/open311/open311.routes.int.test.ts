@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TEST_DATA_KEYS } from '../../../../test/support/test-keys.ts';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,7 +91,7 @@ const validPost = (over: Record<string, string> = {}): Record<string, string> =>
 
 beforeAll(async () => {
   database = await openTestDatabase(ALL_MIGRATIONS);
-  app = await compose(loadConfig({}, { logLevel: 'silent', zone: 'Asia/Shanghai' }), { database, clock, defaultMetrics: false });
+  app = await compose(loadConfig({}, { logLevel: 'silent', zone: 'Asia/Shanghai', ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false });
   await app.start({ background: false });
   await app.places.api.importAreas([
     { code: '330100', name: '测试市', level: 'city', parentCode: null, boundary: { type: 'Polygon', coordinates: [CITY_RING] } },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TEST_DATA_KEYS } from '../../../../test/support/test-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MIGRATIONS, compose, type CityLoop } from '../../../app/compose.ts';
 import { loadConfig } from '../../../app/config.ts';
@@ -15,7 +16,7 @@ let open311: Open311Service;
 
 beforeAll(async () => {
   database = await openTestDatabase(ALL_MIGRATIONS);
-  app = await compose(loadConfig({}, { logLevel: 'silent' }), { database, clock, defaultMetrics: false });
+  app = await compose(loadConfig({}, { logLevel: 'silent', ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false });
   await app.start({ background: false });
   await app.cases.service.upsertCategories([{ code: '02', name: '环境保护' }, { code: '02.01', name: '噪音污染' }], SYSTEM_ACTOR);
   open311 = new Open311Service(app.cases.service, app.cases.repository, app.organization.api, clock, 'Asia/Shanghai');
