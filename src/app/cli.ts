@@ -5,7 +5,8 @@ import { compose, type CityLoop } from './compose.ts';
 import { createLogger } from '../platform/logging/logger.ts';
 import { loadConfig, CONFIG_KEYS } from './config.ts';
 import { serve } from './server.ts';
-import { ensureDemoCity, resetDemoCity } from './demo/demo-loader.ts';
+import { ensureDemoCity, resetDemoCity, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-loader.ts';
+import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
 import { registerImportCommand } from './import.cli.ts';
 import { registerCaseCommands } from '../modules/cases/cases.cli.ts';
 import { rekeyPersonalData } from '../modules/cases/index.ts';
@@ -37,13 +38,23 @@ export function buildProgram(): Command {
     .action(async () => {
       const config = loadConfig();
       const app = await compose(config);
+      await app.start();
+      // First start: an admin account, its password printed once (never logged).
+      const admin = await app.identity.api.ensureFirstAdmin();
       if (config.demo === 'auto') {
         const loaded = await ensureDemoCity(app, (msg) => app.logger.info(msg));
         if (loaded) app.logger.info({ cases: loaded.cases }, 'demo city loaded');
       }
-      await app.start();
       const { http, url } = await serve(app);
-      process.stdout.write(`\nCityLoop is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/health\n\n`);
+      // One write, so whoever waits for the URL also has the first-start notes.
+      const notes: string[] = [];
+      if (admin?.generated) {
+        notes.push(`First start: an administrator account was created.\n  username: ${admin.username}\n  password: ${admin.password}\n  (shown once; change it after signing in: POST /api/v1/identity/me/password)\n`);
+      }
+      if (config.demo === 'auto' && (await app.identity.api.listAccounts()).some((a) => a.demo)) {
+        notes.push(`Demo accounts (demo only), password "${DEMO_PASSWORD}": ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n  Demo Open311 api_key: demo-open311-key\n`);
+      }
+      process.stdout.write(`\n${notes.join('\n')}\nCityLoop is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/health\n\n`);
       const shutdown = async () => {
         await http.close();
         await app.close();
@@ -116,6 +127,7 @@ export function buildProgram(): Command {
 
   registerImportCommand(program, withApp);
   registerCaseCommands(program, withApp);
+  registerIdentityCommands(program, withApp);
   program.addOption(new Option('--lang <lang>', 'message language (zh|en)').default('zh'));
   return program;
 }

@@ -14,18 +14,23 @@ import { Metrics } from '../platform/metrics/metrics.ts';
 import { createCasesModule, casesMigrations, type CasesModule } from '../modules/cases/index.ts';
 import { createOrganizationModule, organizationMigrations, type OrganizationModule } from '../modules/organization/index.ts';
 import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
+import { createIdentityModule, identityClaims, identityMigrations, IDENTITY_PERMISSIONS, type IdentityModule } from '../modules/identity/index.ts';
+import type { Caller } from '../modules/cases/index.ts';
+import type { FastifyRequest } from 'fastify';
 import type { CityLoopConfig } from './config.ts';
 import { resolveDataKeys, type DataKeys } from './data-keys.ts';
 
 /**
  * Every module's migrations, keyed by owner. The dependency graph (one-way, no cycles):
- *   places ← organization ← cases
+ *   places ← organization ← cases ← identity (identity knows the permissions the modules declare);
+ *   the app hands cases the caller identity established (no import from cases to identity).
  */
 export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
   platform: { ...outboxMigrations, ...calendarMigrations },
   places: placesMigrations,
   organization: organizationMigrations,
   cases: casesMigrations,
+  identity: identityMigrations,
 };
 
 export interface CityLoop {
@@ -43,6 +48,7 @@ export interface CityLoop {
   readonly places: PlacesModule;
   readonly organization: OrganizationModule;
   readonly cases: CasesModule;
+  readonly identity: IdentityModule;
   /** Load caches and start background work (event delivery, scheduler). */
   start(options?: { background?: boolean }): Promise<void>;
   /** Build the HTTP server with every module's routes. */
@@ -62,6 +68,11 @@ export interface ComposeOptions {
   defaultMetrics?: boolean;
   /** Keys already resolved (a second composition over the same database). */
   dataKeys?: DataKeys;
+  /**
+   * Tests of case behaviour only: no authentication; the `x-cityloop-actor` header names the staff
+   * member. Never reachable from configuration.
+   */
+  openAuth?: boolean;
 }
 
 /** The composition root: builds the platform, then the modules in dependency order, and wires them. */
@@ -89,8 +100,22 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
 
   const places = createPlacesModule({ database, uow, bus, clock });
   const organization = createOrganizationModule({ database, uow, bus, clock, places: places.api });
+  // identity is built after cases (it knows their permissions); cases gets late-bound functions.
+  let identity: IdentityModule | null = null;
+  const identify = (request: FastifyRequest): Caller | null => {
+    const claims = identityClaims(request.principal);
+    if (!claims || !request.principal) return null;
+    return {
+      id: request.principal.id, label: request.principal.label, staffId: claims.staffId, departmentId: claims.departmentId,
+      grants: claims.grants.map((g) => ({ role: g.role, departmentId: g.departmentId ?? '' })), permissions: request.principal.permissions,
+    };
+  };
   const cases = createCasesModule({
-    database, uow, bus, clock, calendar, places: places.api, organization: organization.api, logger, cipher: dataKeys.cipher,
+    database, uow, bus, clock, calendar, places: places.api, organization: organization.api, logger, cipher: dataKeys.cipher, identify,
+    verifyOpen311Key: async (key) => {
+      const token = await identity?.api.verifyToken(key);
+      return token && token.scopes.includes(IDENTITY_PERMISSIONS.open311Submit) ? { name: token.name, demo: token.demo } : null;
+    },
     config: {
       yellowShare: config.yellowShare,
       satisfiedMinRating: config.satisfiedMinRating === 4 ? 4 : 3,
@@ -99,18 +124,30 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       maxCallbackAttempts: 3,
       schedulerIntervalMs: config.schedulerIntervalMs,
       zone: config.zone,
+      onPersonalDataViewed: (actor, caseId) => {
+        // The audit write must not fail the read that triggered it; a failure is logged instead.
+        identity?.api.audit
+          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.personal-data.viewed', target: caseId, outcome: 'success' })
+          .catch((err: unknown) => logger.error({ err, caseId }, 'audit write failed'));
+      },
     },
   });
+  identity = createIdentityModule({
+    database, uow, bus, clock, logger, organization: organization.api,
+    config: { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure as 'auto' | 'on' | 'off', adminPassword: config.adminPassword },
+  });
+  const identityModule = identity;
 
   let ready = false;
   const app: CityLoop = {
-    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases,
+    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule,
     async start({ background = true } = {}) {
       // Broadcast cursors start now, before the caches load, so no change in between is missed.
       await bus.prime();
       await calendarStore.load();
       await places.start();
       await organization.start();
+      await identityModule.start();
       if (background) {
         await cases.start();
         bus.start();
@@ -120,11 +157,12 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       ready = true;
     },
     async http() {
-      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready, authenticator: 'open', trustProxy: config.trustProxy === 'on' ? true : config.trustProxy === 'off' ? false : config.trustProxy.split(',').map((a) => a.trim()).filter(Boolean) });
+      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready, authenticator: options.openAuth ? 'open' : identityModule.authenticator, trustProxy: config.trustProxy === 'on' ? true : config.trustProxy === 'off' ? false : config.trustProxy.split(',').map((a) => a.trim()).filter(Boolean) });
       calendarRoutes(http, calendarStore, calendar);
       places.routes(http);
       organization.routes(http);
       cases.routes(http);
+      identityModule.routes(http);
       metrics.gauge('cityloop_cases', 'Cases by state', ['state'], async (g) => {
         g.reset();
         for (const [state, n] of Object.entries(await cases.service.stateCounts())) g.labels(state).set(n);

@@ -7,14 +7,13 @@ import { loadConfig } from '../../src/app/config.ts';
 import type { HttpApp } from '../../src/platform/http/http-server.ts';
 import { openTestDatabase, type TestDatabase } from '../../src/platform/testing/test-database.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/cases/index.ts';
-import { Open311Service } from '../../src/modules/cases/open311/open311.service.ts';
 
 /*
  * A third-party Open311 client against the whole app over real HTTP: it reads the services, posts a
  * request exactly as the Ruby gem (Faraday) encodes it, then reads the request back and finds it in the list.
  */
 
-const API_KEY = 'e2e-open311-key';
+const API_KEY = 'e2e-open311-client-key';
 const xml = new XMLParser({ parseTagValue: false, isArray: (name) => ['service', 'request', 'error'].includes(name) });
 type Item = Record<string, string>;
 
@@ -46,7 +45,8 @@ beforeAll(async () => {
   await app.organization.api.upsertDepartments([{ code: 'C12345', name: '市12345热线受理中心', tier: 'city', kind: 'centre', areaCode: '330100' }]);
   await app.cases.service.upsertCategories([{ code: '11', name: '市政设施' }, { code: '11.01', name: '路灯' }], SYSTEM_ACTOR);
   // Keys live in the database, so any Open311Service over the same repository can issue one.
-  await new Open311Service(app.cases.service, app.cases.repository, app.organization.api, app.clock, app.config.zone).registerKey(API_KEY, 'ruby gem client', false);
+  // Open311 clients hold identity tokens with the open311.submit scope; the api_key is the token's secret.
+  await app.identity.api.createToken({ name: 'ruby gem client', scopes: ['open311.submit'], secret: API_KEY, demo: true });
   http = await app.http();
   await http.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}/open311/v2`;

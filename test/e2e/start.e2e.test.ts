@@ -50,9 +50,19 @@ function stop(child: ChildProcess, timeoutMs = 15_000): Promise<{ code: number |
   });
 }
 
+let cookie = '';
+
 async function json<T>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: cookie ? { cookie } : {} });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Sign in as a demo account; later requests carry its session cookie. */
+async function signIn(base: string, username: string): Promise<void> {
+  const res = await fetch(`${base}/api/v1/identity/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'cityloop-demo' }) });
+  expect(res.status).toBe(200);
+  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  expect(cookie).toMatch(/^cityloop_session=/);
 }
 
 describe.skipIf(onPostgres)('cityloop start (npm start) on the embedded SQLite default', () => {
@@ -78,11 +88,15 @@ describe.skipIf(onPostgres)('cityloop start (npm start) on the embedded SQLite d
     expect(first.output()).toMatch(/demo city: \d+ cases replayed/);
     expect(first.output()).toMatch(/demo city loaded/);
     expect(first.output()).toContain(`API docs: ${first.base}/api/docs`);
+    // The first admin's generated password is printed once, on the first start only.
+    expect(first.output()).toMatch(/username: admin\n\s+password: \S{12,}/);
   });
 
   it('answers /health, lists cases with masked phones, serves the OpenAPI document and Prometheus metrics', async () => {
     const health = await json<{ status: string }>(`${first.base}/health`);
     expect(health).toEqual({ status: 200, body: { status: 'ok' } });
+    expect((await json(`${first.base}/api/v1/cases?limit=5`)).status).toBe(401);
+    await signIn(first.base, 'demo-dispatcher');
 
     const list = await json<{ items: Array<{ number: string; requesterPhone: string | null }>; total: number }>(`${first.base}/api/v1/cases?limit=5`);
     expect(list.status).toBe(200);
@@ -122,6 +136,8 @@ describe.skipIf(onPostgres)('cityloop start (npm start) on the embedded SQLite d
     console.log(`restart ready in ${(again.readyMs / 1000).toFixed(1)} s`);
     expect(again.readyMs).toBeLessThan(10_000);
     expect(again.output()).not.toMatch(/demo city/);
+    expect(again.output()).not.toMatch(/password: \S{12,}/);
+    await signIn(again.base, 'demo-dispatcher');
     const list = await json<{ total: number }>(`${again.base}/api/v1/cases?limit=1`);
     expect(list.body.total).toBe(casesAfterFirstStart);
     expect((await stop(again.child)).code).toBe(0);

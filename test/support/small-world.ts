@@ -47,7 +47,7 @@ export const TEST_ACTOR: Actor = { id: 'test', departmentId: null };
 export async function openSmallWorld(start = '2026-12-01T01:00:00Z') {
   const database: TestDatabase = await openTestDatabase(ALL_MIGRATIONS);
   const clock = new ManualClock(start);
-  const app = await compose(loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false });
+  const app = await compose(loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false, openAuth: true });
   await app.start({ background: false });
   const must = (r: { errors: unknown[] }) => {
     if (r.errors.length) throw new Error(JSON.stringify(r.errors));

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors/app-error.ts';
 import { DEFAULT_CATEGORIES } from '../../modules/cases/index.ts';
 import type { Actor } from '../../modules/cases/index.ts';
 import type { AreaGeometry } from '../../modules/places/index.ts';
+import type { Department, Role } from '../../modules/organization/index.ts';
 import { compose, type CityLoop } from '../compose.ts';
 import type { CityLoopConfig } from '../config.ts';
 import { DEMO_DEFAULT_SEED, DEMO_OPEN311_API_KEY, generateDemoCity } from './demo-city.generator.ts';
@@ -51,7 +52,8 @@ export async function ensureDemoCity(app: CityLoop, progress: (msg: string) => v
   const staff = await replay.organization.api.upsertStaff(city.staff);
   const rules = await replay.organization.api.upsertRules(city.rules);
   for (const r of [deps, staff, rules]) if (r.errors.length) throw new Error(`demo organization rejected: ${JSON.stringify(r.errors.slice(0, 3))}`);
-  await replay.cases.open311.registerKey(DEMO_OPEN311_API_KEY, 'demo Open311 client (demo only)', true);
+  await replay.identity.api.createToken({ name: 'demo Open311 client (demo only)', scopes: ['open311.submit'], secret: DEMO_OPEN311_API_KEY, demo: true });
+  await seedDemoAccounts(replay);
   progress(`demo city: ${city.areas.length} areas, ${city.departments.length} departments, ${city.staff.length} staff, ${city.rules.length} rules`);
 
   // Replay all steps of all cases in time order, as they would have happened.
@@ -161,6 +163,38 @@ async function applyStep(app: CityLoop, id: string, step: DemoStep, dept: (code:
       if (parent) await s.merge(id, { parentId: parent }, actor);
       return;
     }
+  }
+}
+
+/** Password of every demo account (they exist only in the generated demo city). */
+export const DEMO_PASSWORD = 'cityloop-demo';
+
+/** One demo account per role, each tied to a staff member of a fitting department. */
+export const DEMO_ACCOUNTS: ReadonlyArray<{ username: string; role: Role; department: (d: Department) => boolean; zh: string }> = [
+  { username: 'demo-agent', role: 'agent', department: (d) => d.kind === 'centre' && d.tier === 'city', zh: '市热线中心话务员' },
+  { username: 'demo-dispatcher', role: 'dispatcher', department: (d) => d.kind === 'centre' && d.tier === 'city', zh: '市热线中心派单员' },
+  { username: 'demo-district', role: 'dispatcher', department: (d) => d.kind === 'centre' && d.tier === 'district', zh: '区分中心派单员' },
+  { username: 'demo-handler', role: 'handler', department: (d) => d.kind === 'bureau' && d.tier === 'city' && /城管|城市管理/.test(d.name), zh: '市城管局承办人' },
+  { username: 'demo-street', role: 'handler', department: (d) => d.kind === 'street_office', zh: '街道办承办人' },
+  { username: 'demo-supervisor', role: 'supervisor', department: (d) => d.kind === 'centre' && d.tier === 'city', zh: '督办员' },
+  { username: 'demo-grid', role: 'grid_worker', department: (d) => d.kind === 'street_office', zh: '网格员' },
+  { username: 'demo-analyst', role: 'analyst', department: (d) => d.kind === 'centre' && d.tier === 'city', zh: '分析员' },
+  { username: 'demo-admin', role: 'admin', department: (d) => d.kind === 'centre' && d.tier === 'city', zh: '管理员' },
+];
+
+async function seedDemoAccounts(app: CityLoop): Promise<void> {
+  const org = app.organization.api;
+  for (const a of DEMO_ACCOUNTS) {
+    // Prefer a staff member who holds the role in a fitting department, so the account acts as them.
+    const staff = org.listStaff({ role: a.role }).find((s) => {
+      const d = org.getDepartment(s.departmentId);
+      return d !== null && a.department(d);
+    });
+    const dept = staff ? org.getDepartment(staff.departmentId) : org.listDepartments().find(a.department);
+    await app.identity.api.createAccount({
+      username: a.username, displayName: `${a.zh}（演示）`, password: DEMO_PASSWORD, staffId: staff?.id ?? null, roles: [a.role],
+      departmentId: dept?.id ?? null, demo: true,
+    });
   }
 }
 

@@ -41,6 +41,8 @@ export interface CasesModuleDeps {
   /** Encrypts citizens' names and phone numbers at rest. */
   cipher: FieldCipher;
   config: CasesConfig & { schedulerIntervalMs: number; zone: string };
+  /** Who an Open311 api_key belongs to (identity tokens with the open311.submit scope). */
+  verifyOpen311Key?: (key: string) => Promise<{ name: string; demo: boolean } | null>;
   /** Who is calling, from the identity module (absent in tests of a bare module server). */
   identify?: (request: FastifyRequest) => Caller | null;
 }
@@ -50,7 +52,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
   const repository = new CasesRepository(deps.database.db, deps.database.dialect, deps.cipher);
   const service = new CasesService(repository, deps.uow, deps.clock, deps.calendar, deps.places, deps.organization, deps.config, deps.logger);
   const importer = new CaseImporter(service, deps.organization, deps.logger);
-  const open311 = new Open311Service(service, repository, deps.organization, deps.clock, deps.config.zone);
+  const open311 = new Open311Service(service, repository, deps.organization, deps.clock, deps.config.zone, deps.verifyOpen311Key);
   deps.bus.subscribeBroadcast('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;

@@ -122,15 +122,18 @@ export interface CreateTokenInput {
 }
 
 /** What identity claims about a principal it authenticated; read it with `identityClaims`. */
-export interface IdentityClaims {
+export type IdentityClaims = {
   issuer: 'identity';
   accountId: string | null;
   staffId: string | null;
   departmentId: string | null;
   grants: ReadonlyArray<{ role: Role; departmentId: string | null }>;
+  /** Set for bearer tokens. */
   tokenId?: string;
+  /** Set for browser sessions. */
+  sessionId?: string;
   demo: boolean;
-}
+};
 
 /** The typed claims of a principal authenticated by identity; null for any other principal or none. */
 export function identityClaims(principal: Principal | null | undefined): IdentityClaims | null {

@@ -24,7 +24,7 @@ const smallWorldCollection = (): FeatureCollection => ({
 });
 
 const config = () => loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS });
-const composeOver = (database: Database) => compose(config(), { database, clock: new ManualClock('2026-12-01T01:00:00Z'), defaultMetrics: false });
+const composeOver = (database: Database) => compose(config(), { database, clock: new ManualClock('2026-12-01T01:00:00Z'), defaultMetrics: false, openAuth: true });
 
 async function post(http: HttpApp, url: string, payload: unknown) {
   const res = await http.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });

@@ -13,6 +13,8 @@ export interface Database {
   readonly dialect: SqlDialect;
   /** Connection string it was opened with (without credentials). */
   readonly url: string;
+  /** PostgreSQL schema in use (search_path), when one was given. */
+  readonly schema?: string | undefined;
   /** Close every connection. */
   close(): Promise<void>;
 }

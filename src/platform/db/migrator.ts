@@ -32,6 +32,9 @@ export async function migrateToLatest(database: Database, sets: Record<string, M
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'platform_migration',
     migrationLockTableName: 'platform_migration_lock',
+    // Without the schema, Kysely looks for its tables in every schema and skips creating them in a
+    // fresh one when another schema of the same database already has them.
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
     // Modules land at different times; a module's older-dated migration may arrive after a newer one ran.
     allowUnorderedMigrations: true,
   });

@@ -29,20 +29,29 @@ export async function openTestDatabase(migrations: Record<string, MigrationSet>)
   if (base && base.startsWith('postgres')) {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const database = await openDatabase(base, { schema });
-    await migrateToLatest(database, migrations);
+    const dropSchema = async () => {
+      const client = new pg.Client({ connectionString: base.split('?')[0] });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      await migrateToLatest(database, migrations);
+    } catch (err) {
+      await database.close();
+      await dropSchema();
+      throw err;
+    }
     return {
       ...database,
       schema,
       reopenUrl: withSchema(base, schema),
       close: async () => {
         await database.close();
-        const client = new pg.Client({ connectionString: base.split('?')[0] });
-        await client.connect();
-        try {
-          await client.query(`drop schema if exists "${schema}" cascade`);
-        } finally {
-          await client.end();
-        }
+        await dropSchema();
       },
     };
   }

@@ -57,6 +57,8 @@ export class Open311Service {
     private readonly org: OrganizationApi,
     private readonly clock: Clock,
     private readonly zone: string,
+    /** Who an api_key belongs to; the app passes identity's token check (scope open311.submit). Without it, keys registered here. */
+    private readonly verifyKey?: (key: string) => Promise<Open311Client | null>,
   ) {}
 
   /** Allow a client to POST requests with this api_key; only its SHA-256 is stored. */
@@ -70,6 +72,7 @@ export class Open311Service {
   /** The client an api_key belongs to, or null for a missing or unknown key. */
   async checkKey(key: string | undefined): Promise<Open311Client | null> {
     if (key === undefined || key === '') return null;
+    if (this.verifyKey) return this.verifyKey(key);
     return this.repo.open311Key(sha256(key));
   }
 

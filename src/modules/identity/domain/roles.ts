@@ -1,18 +1,13 @@
 import { CALENDAR_ADMIN } from '../../../platform/calendar/calendar.routes.ts';
-import { ROLES, type Role } from '../../organization/index.ts';
+import { ROLES, ORGANIZATION_PERMISSIONS, type Role } from '../../organization/index.ts';
+import { CASES_PERMISSIONS } from '../../cases/index.ts';
+import { PLACES_PERMISSIONS } from '../../places/index.ts';
 import { IDENTITY_PERMISSIONS } from '../identity.permissions.ts';
 
-/*
- * The permission strings other modules declare on their routes. Their `*.permissions.ts` files are not
- * exported through their index.ts, and the boundary rule forbids importing them directly, so the strings
- * are repeated here; roles.test.ts keeps the lists honest.
- */
-const CASES = {
-  read: 'cases.read', intake: 'cases.intake', dispatch: 'cases.dispatch', handle: 'cases.handle', callback: 'cases.callback',
-  supervise: 'cases.supervise', kpi: 'cases.kpi', export: 'cases.export', personal: 'cases.personal', settings: 'cases.settings',
-} as const;
-const PLACES = { read: 'places.read', admin: 'places.admin' } as const;
-const ORGANIZATION = { read: 'organization.read', admin: 'organization.admin' } as const;
+// The permission strings each module declares on its routes, from its index.ts.
+const CASES = CASES_PERMISSIONS;
+const PLACES = PLACES_PERMISSIONS;
+const ORGANIZATION = ORGANIZATION_PERMISSIONS;
 
 /** Every permission a role or a token can carry. */
 export const ALL_PERMISSIONS: readonly string[] = [

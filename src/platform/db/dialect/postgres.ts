@@ -32,6 +32,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Databa
     db,
     dialect: postgresDialect,
     url: parsed.toString(),
+    schema: schemaName,
     close: async () => {
       await db.destroy();
     },
