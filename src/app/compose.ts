@@ -124,6 +124,11 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       maxCallbackAttempts: 3,
       schedulerIntervalMs: config.schedulerIntervalMs,
       zone: config.zone,
+      onExport: (actor, detail) => {
+        identity?.api.audit
+          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.list.exported', outcome: 'success', detail })
+          .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
+      },
       onPersonalDataViewed: (actor, caseId) => {
         // The audit write must not fail the read that triggered it; a failure is logged instead.
         identity?.api.audit

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { stringify } from 'csv-stringify/sync';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/http-server.ts';
 import { PUBLIC } from '../../platform/http/auth.ts';
@@ -61,29 +62,41 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
   app.post('/api/v1/cases', { config: { permission: P.intake }, schema: { tags, summary: 'Register a case (intake from any channel); optionally answer directly or dispatch at once', body: IntakeBody } },
     async (req, reply) => reply.status(201).send(await service.intake(req.body, actor(req))));
 
-  app.get('/api/v1/cases', { config: { permission: P.read },
-    schema: {
-      tags, summary: 'List cases (personal data masked)',
-      querystring: Type.Object({
-        state: Type.Optional(Type.String({ maxLength: 200 })), departmentId: Type.Optional(Id), centreId: Type.Optional(Id), categoryPrefix: Type.Optional(Type.String({ maxLength: 100 })),
-        areaId: Type.Optional(Id), channel: Type.Optional(Type.Enum(CHANNELS)), light: Type.Optional(Type.Enum(['green', 'yellow', 'red'])), overdue: Type.Optional(Type.Boolean()),
-        from: Type.Optional(Type.String({ maxLength: 40 })), to: Type.Optional(Type.String({ maxLength: 40 })), q: Type.Optional(Type.String({ maxLength: 100 })), phone: Type.Optional(Type.String({ maxLength: 30 })),
-        sort: Type.Optional(Type.Enum(['received_desc', 'received_asc', 'due_asc'])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
-      }),
-    },
-  }, async (req) => {
-    const q = req.query;
+  const ListQuery = Type.Object({
+    state: Type.Optional(Type.String({ maxLength: 200 })), departmentId: Type.Optional(Id), centreId: Type.Optional(Id), categoryPrefix: Type.Optional(Type.String({ maxLength: 100 })),
+    areaId: Type.Optional(Id), channel: Type.Optional(Type.Enum(CHANNELS)), light: Type.Optional(Type.Enum(['green', 'yellow', 'red'])), overdue: Type.Optional(Type.Boolean()),
+    from: Type.Optional(Type.String({ maxLength: 40 })), to: Type.Optional(Type.String({ maxLength: 40 })), q: Type.Optional(Type.String({ maxLength: 100 })), phone: Type.Optional(Type.String({ maxLength: 30 })),
+    sort: Type.Optional(Type.Enum(['received_desc', 'received_asc', 'due_asc'])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  });
+  type ListQueryT = { state?: string; departmentId?: string; centreId?: string; categoryPrefix?: string; areaId?: string; channel?: (typeof CHANNELS)[number]; light?: 'green' | 'yellow' | 'red'; overdue?: boolean; from?: string; to?: string; q?: string; phone?: string; sort?: 'received_desc' | 'received_asc' | 'due_asc' };
+  const listFilter = (q: ListQueryT) => {
     const states = q.state?.split(',').filter(Boolean);
-    const bad = states?.find((s) => !(CASE_STATES as readonly string[]).includes(s));
+    const bad = states?.find((st) => !(CASE_STATES as readonly string[]).includes(st));
     if (bad) throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: 'state', zh: `未知状态：${bad}`, en: `unknown state: ${bad}` });
     const areaIds = q.areaId ? places.subtreeIds(q.areaId) : undefined;
-    return service.list({
+    return {
       ...(states ? { states: states as never } : {}), ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.centreId ? { centreId: q.centreId } : {}),
       ...(q.categoryPrefix ? { categoryPrefix: q.categoryPrefix } : {}), ...(areaIds ? { areaIds } : {}), ...(q.channel ? { channel: q.channel } : {}),
       ...(q.light ? { light: q.light } : {}), ...(q.overdue !== undefined ? { overdue: q.overdue } : {}), ...(q.from ? { receivedFrom: q.from } : {}), ...(q.to ? { receivedTo: q.to } : {}),
-      ...(q.q ? { q: q.q } : {}), ...(q.phone ? { phone: q.phone } : {}), ...(q.sort ? { sort: q.sort } : {}), limit: q.limit ?? 50, offset: q.offset ?? 0,
-    }, actor(req));
-  });
+      ...(q.q ? { q: q.q } : {}), ...(q.phone ? { phone: q.phone } : {}), ...(q.sort ? { sort: q.sort } : {}),
+    };
+  };
+
+  app.get('/api/v1/cases', { config: { permission: P.read }, schema: { tags, summary: 'List cases (personal data masked)', querystring: ListQuery } },
+    async (req) => service.list({ ...listFilter(req.query), limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }, actor(req)));
+
+  app.get('/api/v1/cases/export.csv', { config: { permission: P.export }, schema: { tags, summary: 'Export the filtered list as CSV (UTF-8 with BOM for Excel; personal data masked; at most 100,000 rows; audited)', querystring: ListQuery } },
+    async (req, reply) => {
+      const who = actor(req);
+      const { items, total } = await service.list({ ...listFilter(req.query), limit: 100_000, offset: 0 }, who);
+      service.recordExport(who, { rows: items.length, total, filter: req.query });
+      const header = ['工单编号 number', '状态 state', '渠道 channel', '类型 kind', '紧急程度 urgency', '分类 category', '标题 title', '诉求人 requester', '电话 phone', '地址 address', '受理时间 received', '主办单位 department', '办理期限 due', '亮灯 light', '超期 overdue', '评价 rating'];
+      const rows = items.map((c) => [c.number, c.state, c.channel, c.kind, c.urgency, c.categoryName ?? c.categoryCode, c.title, c.requesterName ?? '', c.requesterPhone ?? '', c.address ?? '', c.receivedAt, c.mainDepartmentName ?? '', c.dueAt ?? '', c.light, c.overdue ? '是' : '否', c.rating ?? '']);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="cases-${new Date().toISOString().slice(0, 10)}.csv"`)
+        .send(`\uFEFF${stringify([header, ...rows])}`);
+    });
 
   app.get('/api/v1/cases/:id', { config: { permission: P.read }, schema: { tags, summary: 'One case (by id or number) with its assignments and allowed actions', params } }, async (req) => service.get(req.params.id, actor(req)));
   app.get('/api/v1/cases/:id/timeline', { config: { permission: P.read }, schema: { tags, summary: 'The full append-only history of a case', params } }, async (req) => ({ items: await service.timeline(req.params.id, actor(req)) }));

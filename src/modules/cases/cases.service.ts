@@ -52,6 +52,8 @@ export interface CasesConfig {
   maxCallbackAttempts: number;
   /** Told when someone is shown a citizen's unmasked name or phone (the audit log). */
   onPersonalDataViewed?: (actor: Actor, caseId: string) => void;
+  /** Told when someone exports a list (the audit log). */
+  onExport?: (actor: Actor, detail: Record<string, unknown>) => void;
 }
 
 interface Draft {
@@ -836,6 +838,11 @@ export class CasesService implements CasesApi {
     const scope = actor?.scope && !actor.scope.all ? actor.scope : undefined;
     const { items, total } = await this.repo.list({ ...rest, ...(phone ? { phoneKey: this.phoneKey(phone) } : {}), ...(scope ? { scope } : {}) });
     return { items: items.map((c) => this.listItem(c)), total };
+  }
+
+  /** Record that a list was exported (who, how many rows, which filter). */
+  recordExport(actor: Actor, detail: Record<string, unknown>): void {
+    this.config.onExport?.(actor, detail);
   }
 
   listItem(c: CaseRecord) {

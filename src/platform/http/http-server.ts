@@ -184,7 +184,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err, languageOf(request));
-    if (status >= 500) request.log.error({ err, url: request.routeOptions.url }, 'request failed');
+    if (status >= 500) request.log.error({ err, route: request.routeOptions.url }, 'request failed');
+    else request.log.debug({ code: body.error.code, field: body.error.field, status, route: request.routeOptions.url }, 'request refused');
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -194,6 +195,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     });
   });
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    // The access log names the route pattern, never the URL: query strings can carry phone numbers.
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime), principal: request.principal?.id ?? null }, 'request');
     options.metrics.httpDuration
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
       .observe(reply.elapsedTime / 1000);
