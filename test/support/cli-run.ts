@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { testDatabaseUrl, testEngine } from '../../src/platform/testing/test-database.ts';
+import { dropTestSchema, testDatabaseUrl, testEngine } from '../../src/platform/testing/test-database.ts';
 import { TEST_DATA_KEYS_ENV } from './test-keys.ts';
 
 /** The repository root (where bin/cityloop.js lives). */
@@ -85,15 +84,7 @@ export async function freshCliDatabase(label: string): Promise<CliDatabase> {
     return {
       url: u.toString(),
       engine: 'postgres',
-      async drop() {
-        const client = new pg.Client({ connectionString: base.split('?')[0] });
-        await client.connect();
-        try {
-          await client.query(`drop schema if exists "${schema}" cascade`);
-        } finally {
-          await client.end();
-        }
-      },
+      drop: () => dropTestSchema(base, schema),
     };
   }
   const dir = mkdtempSync(join(tmpdir(), `cityloop-${label}-`));

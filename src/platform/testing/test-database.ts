@@ -29,15 +29,7 @@ export async function openTestDatabase(migrations: Record<string, MigrationSet>)
   if (base && base.startsWith('postgres')) {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const database = await openDatabase(base, { schema });
-    const dropSchema = async () => {
-      const client = new pg.Client({ connectionString: base.split('?')[0] });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    };
+    const dropSchema = () => dropTestSchema(base, schema);
     try {
       await migrateToLatest(database, migrations);
     } catch (err) {
@@ -58,6 +50,17 @@ export async function openTestDatabase(migrations: Record<string, MigrationSet>)
   const database = await openDatabase(':memory:');
   await migrateToLatest(database, migrations);
   return { ...database, schema: undefined, reopenUrl: ':memory:' };
+}
+
+/** Drop a test schema (and everything in it) on the PostgreSQL server of `baseUrl`. */
+export async function dropTestSchema(baseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl.split('?')[0] });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 function withSchema(url: string, schema: string): string {
