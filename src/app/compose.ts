@@ -107,7 +107,11 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     if (!claims || !request.principal) return null;
     return {
       id: request.principal.id, label: request.principal.label, staffId: claims.staffId, departmentId: claims.departmentId,
-      grants: claims.grants.map((g) => ({ role: g.role, departmentId: g.departmentId ?? '' })), permissions: request.principal.permissions,
+      // A token held for a department sees what that department sees; account grants carry their own.
+      grants: claims.grants.length
+        ? claims.grants.map((g) => ({ role: g.role, departmentId: g.departmentId ?? '' }))
+        : claims.departmentId ? [{ role: 'token', departmentId: claims.departmentId }] : [],
+      permissions: request.principal.permissions,
     };
   };
   const cases = createCasesModule({

@@ -279,7 +279,10 @@ export class CasesRepository {
       const p = filter.categoryPrefix;
       q = q.where((eb) => eb.or([eb('category_code', '=', p), eb('category_code', 'like', `${p}.%`)]));
     }
-    if (filter.departmentIds) q = q.where('department_id', 'in', filter.departmentIds.length ? filter.departmentIds : ['\u0000']);
+    if (filter.departmentIds) {
+      const ids = filter.departmentIds;
+      q = ids.length ? q.where('department_id', 'in', ids) : q.where(sql<boolean>`1 = 0`);
+    }
     const rows = (await q.groupBy(sql.ref(col)).execute()) as Array<Record<string, unknown>>;
     return rows.map((r) => {
       const counters: Counters = {};
@@ -337,7 +340,10 @@ export class CasesRepository {
       const p = f.categoryPrefix;
       q = q.where((eb) => eb.or([eb('category_code', '=', p), eb('category_code', 'like', `${p}.%`)]));
     }
-    if (f.areaIds) q = q.where('area_id', 'in', f.areaIds.length ? f.areaIds : ['\u0000']);
+    if (f.areaIds) {
+      const ids = f.areaIds;
+      q = ids.length ? q.where('area_id', 'in', ids) : q.where(sql<boolean>`1 = 0`);
+    }
     if (f.channel) q = q.where('channel', '=', f.channel);
     if (f.light) q = q.where('light', '=', f.light);
     if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);

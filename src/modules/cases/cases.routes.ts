@@ -89,7 +89,9 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
     async (req, reply) => {
       const who = actor(req);
       const { items, total } = await service.list({ ...listFilter(req.query), limit: 100_000, offset: 0 }, who);
-      service.recordExport(who, { rows: items.length, total, filter: req.query });
+      // The filter is recorded without what could identify a citizen (a phone number, free text).
+      const { phone, q, ...filter } = req.query;
+      service.recordExport(who, { rows: items.length, total, filter, byPhone: phone !== undefined, bySearch: q !== undefined });
       const header = ['工单编号 number', '状态 state', '渠道 channel', '类型 kind', '紧急程度 urgency', '分类 category', '标题 title', '诉求人 requester', '电话 phone', '地址 address', '受理时间 received', '主办单位 department', '办理期限 due', '亮灯 light', '超期 overdue', '评价 rating'];
       const rows = items.map((c) => [c.number, c.state, c.channel, c.kind, c.urgency, c.categoryName ?? c.categoryCode, c.title, c.requesterName ?? '', c.requesterPhone ?? '', c.address ?? '', c.receivedAt, c.mainDepartmentName ?? '', c.dueAt ?? '', c.light, c.overdue ? '是' : '否', c.rating ?? '']);
       return reply

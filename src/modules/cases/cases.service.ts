@@ -833,6 +833,10 @@ export class CasesService implements CasesApi {
 
   /** Paged list with personal data masked. */
   async list(filter: Omit<CaseListFilter, 'phoneKey' | 'scope'> & { phone?: string }, actor?: Actor): Promise<{ items: Array<ReturnType<CasesService['listItem']>>; total: number }> {
+    // Finding someone's cases by phone number is itself personal data.
+    if (filter.phone && actor && actor.personal === false) {
+      throw new AppError({ code: 'FORBIDDEN', status: 403, field: 'phone', zh: '按电话号码查询需要查看个人信息的权限', en: 'Searching by phone number needs the cases.personal permission', details: { permission: CASES_PERMISSIONS.personal } });
+    }
     const phone = normalizePhone(filter.phone);
     const { phone: _p, ...rest } = filter;
     const scope = actor?.scope && !actor.scope.all ? actor.scope : undefined;

@@ -176,9 +176,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // A POST whose fields are all optional may come without a body; validate it as {}.
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')) request.body = {};
     // Text the databases cannot hold the same way (NUL; lone UTF-16 surrogates) is refused, not mangled.
-    const bad = findBadText(request.body);
-    if (bad !== null) {
-      throw new AppError({ code: 'INVALID_TEXT', status: 400, field: bad || 'body', zh: `字段 ${bad || 'body'} 含有无效字符（NUL 或不成对的代理字符）`, en: `${bad || 'body'} contains invalid characters (NUL or an unpaired surrogate)` });
+    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const bad = findBadText(value);
+      if (bad === null) continue;
+      const field = part === 'body' ? bad || 'body' : [part, bad].filter(Boolean).join('.');
+      throw new AppError({ code: 'INVALID_TEXT', status: 400, field, zh: `字段 ${field} 含有无效字符（NUL 或不成对的代理字符）`, en: `${field} contains invalid characters (NUL or an unpaired surrogate)` });
     }
   });
 

@@ -33,11 +33,13 @@ describe('roles as permission sets', () => {
     expect(permissionsOfRoles(['agent']).has('cases.dispatch')).toBe(false);
   });
 
-  it('keeps handlers and grid workers away from settings, KPIs and exports', () => {
+  it('keeps handlers and grid workers away from settings and exports; handlers see their own KPIs', () => {
     for (const role of ['handler', 'grid_worker'] as const) {
       const set = permissionsOfRoles([role]);
-      expect(['cases.settings', 'cases.kpi', 'cases.export', 'identity.admin'].filter((p) => set.has(p)), role).toEqual([]);
+      expect(['cases.settings', 'cases.export', 'identity.admin'].filter((p) => set.has(p)), role).toEqual([]);
     }
+    expect(permissionsOfRoles(['handler']).has('cases.kpi')).toBe(true);
+    expect(permissionsOfRoles(['grid_worker']).has('cases.kpi')).toBe(false);
   });
 
   it('unions the permissions of several roles', () => {

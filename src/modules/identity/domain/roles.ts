@@ -30,7 +30,8 @@ const agent = [CASES.read, CASES.intake, CASES.callback, CASES.personal, PLACES.
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   agent,
   dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise],
-  handler: [CASES.read, CASES.handle, CASES.personal, PLACES.read, ORGANIZATION.read],
+  // Handlers see their own department's KPIs (the data scope limits them to it).
+  handler: [CASES.read, CASES.handle, CASES.personal, CASES.kpi, PLACES.read, ORGANIZATION.read],
   supervisor: [CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read],
   grid_worker: [CASES.read, CASES.intake, CASES.handle, PLACES.read],
   // Analysts see trends, never citizens: no cases.personal.
