@@ -26,7 +26,7 @@ const instance = autocannon(
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...opts.headers, 'content-type': 'application/json' },
         // Each request gets the next body, across all connections.
         setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
       },

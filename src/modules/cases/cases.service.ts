@@ -216,8 +216,8 @@ export class CasesService implements CasesApi {
         const existing = await this.repo.idByExternal(input.external.source, input.external.id, ctx.tx);
         if (existing) throw new AppError({ code: 'CASE_DUPLICATE_EXTERNAL_ID', status: 409, zh: '该来源编号已受理', en: 'A case with this external id already exists', details: { caseId: existing } });
       }
-      const seqNo = await this.repo.nextNumber(ctx.tx, receivedDay);
-      const number = `${receivedDay.replace(/-/g, '')}${String(seqNo).padStart(4, '0')}`;
+      // The number is taken last (below): on PostgreSQL the day's counter row stays locked until commit.
+      const number = '';
       let repeatOfId: string | null = null;
       if (phoneKey) {
         const since = new Date(receivedAt.getTime() - this.config.repeatWindowDays * 86_400_000);
@@ -247,9 +247,17 @@ export class CasesService implements CasesApi {
       } else if (input.dispatch) {
         this.applyDispatch(d, input.dispatch === 'auto' ? { auto: true } : { departmentId: input.dispatch.departmentId, ...(input.dispatch.assistingDepartmentIds ? { assistingDepartmentIds: input.dispatch.assistingDepartmentIds } : {}) });
       }
+      c.number = await this.allocateNumber(ctx, receivedDay);
+      for (const e of d.events) (e.payload as { number?: string }).number = c.number;
       await this.persist(ctx, d, null, {}, receivedDay);
       return this.view(d.c, d.assignments, actor);
     });
+  }
+
+  /** The readable number: local day + a per-day sequence (`202612030001`). */
+  private async allocateNumber(ctx: TxContext, receivedDay: string): Promise<string> {
+    const seqNo = await this.repo.nextNumber(ctx.tx, receivedDay);
+    return `${receivedDay.replace(/-/g, '')}${String(seqNo).padStart(4, '0')}`;
   }
 
   private closeAtIntake(d: Draft, outcome: 'direct_answer' | 'not_accepted', text: string): void {
@@ -275,8 +283,7 @@ export class CasesService implements CasesApi {
     const phone = normalizePhone(input.requester?.phone);
     return this.uow.run(async (ctx) => {
       if (await this.repo.idByExternal(input.external.source, input.external.id, ctx.tx)) return null;
-      const seqNo = await this.repo.nextNumber(ctx.tx, receivedDay);
-      const number = `${receivedDay.replace(/-/g, '')}${String(seqNo).padStart(4, '0')}`;
+      const number = await this.allocateNumber(ctx, receivedDay);
       const closed = input.status === 'closed';
       const dept = input.departmentId ?? null;
       const closedAt = closed ? (input.closedAt ?? input.reply?.at ?? input.receivedAt) : null;

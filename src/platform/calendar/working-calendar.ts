@@ -208,18 +208,35 @@ export class WorkingCalendar {
   }
 
   private epochDayAt(ms: number): number {
-    return Math.floor((ms + this.tz.offset(ms) * MINUTE_MS) / DAY_MS);
+    return Math.floor((ms + this.offset(ms) * MINUTE_MS) / DAY_MS);
+  }
+
+  private readonly offsets = new Map<number, number>();
+
+  /**
+   * The zone's offset (minutes) at an instant, cached per 15-minute bucket: offsets only change at
+   * transitions on quarter-hour boundaries, and the Intl lookup behind luxon is the costly part.
+   */
+  private offset(ms: number): number {
+    const bucket = Math.floor(ms / 900_000);
+    let o = this.offsets.get(bucket);
+    if (o === undefined) {
+      o = this.tz.offset(bucket * 900_000);
+      if (this.offsets.size > 50_000) this.offsets.clear();
+      this.offsets.set(bucket, o);
+    }
+    return o;
   }
 
   /** UTC ms of 23:59:59.999 local on an epoch day, resolving the offset the way luxon does across DST. */
   private endOfLocalDay(day: number): number {
     const wall = (day + 1) * DAY_MS - 1;
-    const o1 = this.tz.offset(wall);
+    const o1 = this.offset(wall);
     let guess = wall - o1 * MINUTE_MS;
-    const o2 = this.tz.offset(guess);
+    const o2 = this.offset(guess);
     if (o1 === o2) return guess;
     guess -= (o2 - o1) * MINUTE_MS;
-    const o3 = this.tz.offset(guess);
+    const o3 = this.offset(guess);
     return o2 === o3 ? guess : wall - Math.min(o2, o3) * MINUTE_MS;
   }
 
