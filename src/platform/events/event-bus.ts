@@ -97,15 +97,19 @@ export class EventBus {
 
   /** Append an event to the outbox inside the caller's transaction. */
   async append(tx: Tx | Db, name: string, payload: object, actor: string | null = null): Promise<string> {
-    if (!EVENT_NAME.test(name)) throw new Error(`bad event name ${name}`);
+    return (await this.appendMany(tx, [{ name, payload, actor }]))[0]!;
+  }
+
+  /** Append several events in one statement (a use case's events, in order). */
+  async appendMany(tx: Tx | Db, events: ReadonlyArray<{ name: string; payload: object; actor: string | null }>): Promise<string[]> {
+    if (events.length === 0) return [];
     const now = this.clock.now();
-    const id = newId('evt', now);
-    await tx
-      .withTables<OutboxTables>()
-      .insertInto('platform_outbox')
-      .values({ id, name, actor, occurred_at: now.toISOString(), payload: JSON.stringify(payload) })
-      .execute();
-    return id;
+    const rows = events.map((e) => {
+      if (!EVENT_NAME.test(e.name)) throw new Error(`bad event name ${e.name}`);
+      return { id: newId('evt', now), name: e.name, actor: e.actor, occurred_at: now.toISOString(), payload: JSON.stringify(e.payload) };
+    });
+    await tx.withTables<OutboxTables>().insertInto('platform_outbox').values(rows).execute();
+    return rows.map((r) => r.id);
   }
 
   /** Register a handler; `names` lists the events it wants ('*' for all). Register before start(). */

@@ -5,8 +5,8 @@ import type { EventBus } from './event-bus.ts';
 export interface TxContext {
   /** The transaction; repositories narrow it with `withTables`. */
   readonly tx: Tx;
-  /** Append an event; it is delivered only if the transaction commits. */
-  publish(name: string, payload: object, actor?: string | null): Promise<string>;
+  /** Append an event (written with the others at the end of the transaction); delivered only if it commits. */
+  publish(name: string, payload: object, actor?: string | null): Promise<void>;
 }
 
 /** Runs a use case in one transaction and wakes event delivery after commit. */
@@ -18,10 +18,21 @@ export class UnitOfWork {
 
   /** Run `fn` in a transaction; its events are delivered after commit. */
   async run<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
-    const result = await this.database.db.transaction().execute((tx) =>
-      fn({ tx, publish: (name, payload, actor = null) => this.bus.append(tx, name, payload, actor) }),
-    );
-    this.bus.wake();
+    let published = 0;
+    const result = await this.database.db.transaction().execute(async (tx) => {
+      // Events are collected and written in one statement at the end, still inside the transaction.
+      const events: Array<{ name: string; payload: object; actor: string | null }> = [];
+      const value = await fn({
+        tx,
+        publish: async (name, payload, actor = null) => {
+          events.push({ name, payload, actor });
+        },
+      });
+      await this.bus.appendMany(tx, events);
+      published = events.length;
+      return value;
+    });
+    if (published > 0) this.bus.wake();
     return result;
   }
 }
