@@ -38,13 +38,14 @@ export function buildProgram(): Command {
     .action(async () => {
       const config = loadConfig();
       const app = await compose(config);
-      await app.start();
       // First start: an admin account, its password printed once (never logged).
       const admin = await app.identity.api.ensureFirstAdmin();
+      // The demo city is replayed before background work starts, so the scheduler does not race it.
       if (config.demo === 'auto') {
         const loaded = await ensureDemoCity(app, (msg) => app.logger.info(msg));
         if (loaded) app.logger.info({ cases: loaded.cases }, 'demo city loaded');
       }
+      await app.start();
       const { http, url } = await serve(app);
       // One write, so whoever waits for the URL also has the first-start notes.
       const notes: string[] = [];

@@ -130,13 +130,13 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       zone: config.zone,
       onExport: (actor, detail) => {
         identity?.api.audit
-          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.list.exported', outcome: 'success', detail })
+          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.list.exported', outcome: 'success', detail, ip: actor.ip ?? null })
           .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
       },
       onPersonalDataViewed: (actor, caseId) => {
         // The audit write must not fail the read that triggered it; a failure is logged instead.
         identity?.api.audit
-          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.personal-data.viewed', target: caseId, outcome: 'success' })
+          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.personal-data.viewed', target: caseId, outcome: 'success', ip: actor.ip ?? null })
           .catch((err: unknown) => logger.error({ err, caseId }, 'audit write failed'));
       },
     },

@@ -86,4 +86,30 @@ describe(`personal data through the app on ${testEngine()}`, () => {
     expect(all).not.toContain(PHONE);
     expect(all).not.toContain(NAME);
   });
+
+  it('lets an agent take a call but not dispatch it at intake, and offers only the actions the caller may take', async () => {
+    const refused = await http.inject({ method: 'POST', url: '/api/v1/cases', headers: as('agent'), payload: { channel: 'hotline', kind: 'complaint', categoryCode: '02.01', text: '噪音扰民', dispatch: 'auto' } });
+    expect([refused.statusCode, refused.json().error.code, refused.json().error.field]).toEqual([403, 'FORBIDDEN', 'dispatch']);
+    const created = await http.inject({ method: 'POST', url: '/api/v1/cases', headers: as('agent'), payload: { channel: 'hotline', kind: 'complaint', categoryCode: '02.01', text: '噪音扰民' } });
+    expect(created.json().allowedActions).not.toContain('dispatch');
+    expect(created.json().allowedActions).toEqual([]);
+  });
+
+  it('exports formulas as text so a spreadsheet never runs them', async () => {
+    await http.inject({ method: 'POST', url: '/api/v1/cases', headers: as('agent'), payload: { channel: 'hotline', kind: 'complaint', categoryCode: '02.01', title: '=HYPERLINK("http://evil","x")', text: '公式注入测试', address: '@SUM(1+1)' } });
+    const csv = (await http.inject({ url: '/api/v1/cases/export.csv', headers: as('supervisor') })).body;
+    expect(csv).toContain(`'=HYPERLINK`);
+    expect(csv).toContain(`'@SUM(1+1)`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+  });
+
+  it('refuses list date filters that are not dates instead of matching nothing', async () => {
+    for (const from of ['abc', '2026-02-30', '2026-12-01T10:00:00']) {
+      const res = await http.inject({ url: `/api/v1/cases?from=${encodeURIComponent(from)}`, headers: as('agent') });
+      expect([res.statusCode, res.json().error.field], from).toEqual([400, 'from']);
+    }
+    const day = await http.inject({ url: '/api/v1/cases?from=2026-12-01&to=2026-12-01', headers: as('agent') });
+    expect(day.statusCode).toBe(200);
+    expect(day.json().total).toBeGreaterThan(0);
+  });
 });

@@ -465,6 +465,20 @@ async function caseFor(ctx: CallContext): Promise<WorldCase> {
   return ctx.world.cases[key];
 }
 
+const open311Requests = new WeakMap<AuthWorld, Promise<string>>();
+
+/** The number of one request filed through Open311 (made once per world). */
+function open311Request(world: AuthWorld): Promise<string> {
+  let number = open311Requests.get(world);
+  if (!number) {
+    number = world.app.cases.service
+      .intake({ channel: 'open311', kind: 'complaint', categoryCode: '02.01.01', text: '河道发臭（Open311 客户端提交）', location: { lng: 120.05, lat: 30.15 } }, { id: 'test', departmentId: null })
+      .then((c) => c.number);
+    open311Requests.set(world, number);
+  }
+  return number;
+}
+
 async function freshAccount(world: AuthWorld): Promise<{ id: string; grantId: string }> {
   const { account } = await world.app.identity.api.createAccount({ username: `target-${next()}`, password: 'target-password-123', roles: ['analyst'], departmentId: 'ENV' });
   return { id: account.id, grantId: account.grants[0]!.id };
@@ -520,7 +534,8 @@ export const PARAM_FILLERS: readonly ParamFiller[] = [
   },
   { url: /^\/open311\/v2\/.*:format$/, fill: async () => ({ format: 'json' }) },
   { url: /^\/open311\/v2\/services\/:file$/, fill: async () => ({ file: '02.01.01.json' }) },
-  { url: /^\/open311\/v2\/requests\/:file$/, fill: async (ctx) => ({ file: `${(await caseFor({ ...ctx, fresh: false })).number}.json` }) },
+  // Only requests filed through Open311 are public there.
+  { url: /^\/open311\/v2\/requests\/:file$/, fill: async (ctx) => ({ file: `${await open311Request(ctx.world)}.json` }) },
   { url: /^\/open311\/v2\/tokens\/:file$/, mayBeMissing: true, fill: async () => ({ file: 'no-such-token.json' }) },
   { url: /^\/api\/docs\/static\/\*$/, fill: async () => ({ '*': 'index.html' }) },
 ];

@@ -20,6 +20,10 @@ export interface Actor {
   scope?: ActorScope;
   /** May see citizens' names and phone numbers unmasked; absent = yes (the system itself). */
   personal?: boolean;
+  /** Permissions held; absent = all (the system itself). */
+  permissions?: ReadonlySet<string>;
+  /** Client address, for the audit log. */
+  ip?: string | null;
 }
 
 /** A role held for a department, as the identity module grants it. */

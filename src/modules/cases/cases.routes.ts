@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../../platform/text/spreadsheet.ts';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/http-server.ts';
 import { PUBLIC } from '../../platform/http/auth.ts';
@@ -42,7 +43,7 @@ export const IntakeBody = Type.Object({
  */
 export function actorFrom(request: FastifyRequest, org: OrganizationApi, service: CasesService, identify?: (request: FastifyRequest) => Caller | null): Actor {
   const caller = identify?.(request) ?? null;
-  if (caller) return service.actorFor(caller);
+  if (caller) return { ...service.actorFor(caller), ip: request.ip };
   if (request.principal) return { id: request.principal.id, departmentId: null, scope: NO_SCOPE, personal: false };
   const raw = request.headers['x-cityloop-actor'];
   const id = typeof raw === 'string' && raw.length <= 40 ? raw : null;
@@ -93,10 +94,10 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
       const { phone, q, ...filter } = req.query;
       service.recordExport(who, { rows: items.length, total, filter, byPhone: phone !== undefined, bySearch: q !== undefined });
       const header = ['工单编号 number', '状态 state', '渠道 channel', '类型 kind', '紧急程度 urgency', '分类 category', '标题 title', '诉求人 requester', '电话 phone', '地址 address', '受理时间 received', '主办单位 department', '办理期限 due', '亮灯 light', '超期 overdue', '评价 rating'];
-      const rows = items.map((c) => [c.number, c.state, c.channel, c.kind, c.urgency, c.categoryName ?? c.categoryCode, c.title, c.requesterName ?? '', c.requesterPhone ?? '', c.address ?? '', c.receivedAt, c.mainDepartmentName ?? '', c.dueAt ?? '', c.light, c.overdue ? '是' : '否', c.rating ?? '']);
+      const rows = items.map((c) => [c.number, c.state, c.channel, c.kind, c.urgency, c.categoryName ?? c.categoryCode, c.title, c.requesterName ?? '', c.requesterPhone ?? '', c.address ?? '', c.receivedAt, c.mainDepartmentName ?? '', c.dueAt ?? '', c.light, c.overdue ? '是' : '否', c.rating ?? ''].map(spreadsheetSafe));
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="cases-${new Date().toISOString().slice(0, 10)}.csv"`)
+        .header('content-disposition', `attachment; filename="cases-${service.today()}.csv"`)
         .send(`\uFEFF${stringify([header, ...rows])}`);
     });
 

@@ -70,6 +70,14 @@ interface Draft {
 
 const iso = (d: Date): string => d.toISOString();
 
+/** The permission each action's route declares. */
+const ACTION_PERMISSION: Record<CaseAction, string> = {
+  dispatch: CASES_PERMISSIONS.dispatch, arbitrate: CASES_PERMISSIONS.dispatch, decide_extension: CASES_PERMISSIONS.dispatch,
+  close: CASES_PERMISSIONS.dispatch, merge: CASES_PERMISSIONS.dispatch, sign_for: CASES_PERMISSIONS.handle, return: CASES_PERMISSIONS.handle,
+  request_extension: CASES_PERMISSIONS.handle, reply: CASES_PERMISSIONS.handle, resolve: CASES_PERMISSIONS.handle,
+  callback: CASES_PERMISSIONS.callback, chase: CASES_PERMISSIONS.supervise, supervise: CASES_PERMISSIONS.supervise,
+};
+
 /** Mask a phone for lists: 138****1234. */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return phone;
@@ -115,6 +123,11 @@ export class CasesService implements CasesApi {
         this.logger.error({ err }, 'stored time-limit matrix is invalid; using defaults');
       }
     }
+  }
+
+  /** Today in the city's zone (YYYY-MM-DD). */
+  today(): string {
+    return this.calendar.localDate(this.clock.now());
   }
 
   timeLimits(): TimeLimitMatrix {
@@ -189,7 +202,7 @@ export class CasesService implements CasesApi {
     const text = (input.text ?? '').trim();
     if (!text) throw errors.validation('text', '诉求内容不能为空', 'text must not be empty');
     const title = (input.title ?? '').trim() || [...text.replace(/\s+/g, ' ')].slice(0, 30).join('');
-    const receivedAt = input.receivedAt ? this.parseInstant(input.receivedAt, 'receivedAt', now) : now;
+    const receivedAt = input.receivedAt !== undefined ? this.parseInstant(input.receivedAt, 'receivedAt', now) : now;
     let areaId: string | null = null;
     if (input.location) {
       const { lng, lat } = input.location;
@@ -203,6 +216,9 @@ export class CasesService implements CasesApi {
     if (input.requester?.phone && !phone) throw errors.validation('requester.phone', '电话号码格式不正确', 'requester.phone must be 5–20 digits');
     const anonymous = input.requester?.anonymous ?? (!input.requester?.name && !phone);
     if (input.directAnswer !== undefined && input.notAccepted !== undefined) throw errors.validation('directAnswer', '直接答复与不予受理不能同时提交', 'directAnswer and notAccepted are exclusive');
+    if (input.dispatch && actor.permissions && !actor.permissions.has(CASES_PERMISSIONS.dispatch)) {
+      throw new AppError({ code: 'FORBIDDEN', status: 403, field: 'dispatch', zh: '没有派单权限，请不带 dispatch 提交，由派单员派单', en: 'You may not dispatch; submit without dispatch and a dispatcher will', details: { permission: CASES_PERMISSIONS.dispatch } });
+    }
     if ((input.directAnswer !== undefined || input.notAccepted !== undefined) && input.dispatch) throw errors.validation('dispatch', '直接答复的工单不能派单', 'a case closed at intake cannot be dispatched');
     if (input.directAnswer !== undefined && !input.directAnswer.trim()) throw errors.validation('directAnswer', '直接答复内容不能为空', 'directAnswer must not be empty');
     if (input.notAccepted !== undefined && !input.notAccepted.trim()) throw errors.validation('notAccepted', '不予受理须说明理由', 'notAccepted needs a reason');
@@ -278,6 +294,15 @@ export class CasesService implements CasesApi {
     if (!category) throw new AppError({ code: 'CASE_UNKNOWN_CATEGORY', status: 400, field: 'categoryCode', zh: `诉求分类不存在：${input.categoryCode}`, en: `Unknown category: ${input.categoryCode}` });
     const now = this.clock.now();
     const receivedAt = new Date(input.receivedAt);
+    // Another system's clock may be off by hours, not by days: a case from the future is bad data.
+    for (const [field, value] of [['receivedAt', input.receivedAt], ['closedAt', input.closedAt], ['dueAt', undefined]] as const) {
+      if (value === undefined) continue;
+      const t = new Date(value).getTime();
+      if (!Number.isFinite(t) || t > now.getTime() + 86_400_000) {
+        throw new AppError({ code: 'CASE_BAD_DATE', status: 400, field, zh: `${field} 晚于当前时间：${value}`, en: `${field} is in the future: ${value}` });
+      }
+    }
+    // A closing time before the receipt happens in real histories (clock or data-entry errors); it is kept as recorded.
     const receivedDay = this.calendar.localDate(receivedAt);
     const areaId = input.location ? (this.places.locate(input.location.lng, input.location.lat)?.id ?? null) : null;
     const phone = normalizePhone(input.requester?.phone);
@@ -333,6 +358,7 @@ export class CasesService implements CasesApi {
     let target: Department | null = null;
     let assisting: Department[] = [];
     let ruleId: string | null = null;
+    if (input.departmentId && input.auto) throw errors.validation('auto', '请在指定部门和按权责清单自动派单之间二选一', 'give either departmentId or auto=true, not both');
     if (input.departmentId) {
       target = this.org.getDepartment(input.departmentId);
       if (!target || !target.active) throw new AppError({ code: 'CASE_UNKNOWN_DEPARTMENT', status: 400, field: 'departmentId', zh: `部门不存在：${input.departmentId}`, en: `Unknown department: ${input.departmentId}` });
@@ -777,6 +803,19 @@ export class CasesService implements CasesApi {
     return d;
   }
 
+  /**
+   * A list filter bound: a local day (`2026-12-01`; as `to` it includes that whole day) or an instant
+   * with a zone. Anything else is refused rather than silently matching nothing.
+   */
+  private rangeBound(value: string, field: 'from' | 'to', end: boolean): string {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const day = DateTime.fromISO(value, { zone: this.calendar.zone });
+      if (!day.isValid) throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field, zh: `${field} 不是有效日期：${value}`, en: `${field} is not a date: ${value}` });
+      return (end ? day.plus({ days: 1 }) : day).toUTC().toISO()!;
+    }
+    return this.parseInstant(value, field, new Date(8.64e15)).toISOString();
+  }
+
   /** Accepts a case id or a readable case number. */
   async resolveId(idOrNumber: string): Promise<string> {
     if (idOrNumber.startsWith('cas_')) return idOrNumber;
@@ -818,6 +857,7 @@ export class CasesService implements CasesApi {
       departmentId: caller.departmentId,
       scope: scopeOf(caller.grants, staff?.gridAreaIds ?? [], this.scopeDirectory),
       personal: caller.permissions.has(CASES_PERMISSIONS.personal),
+      permissions: caller.permissions,
     };
   }
 
@@ -847,6 +887,8 @@ export class CasesService implements CasesApi {
     const phone = normalizePhone(filter.phone);
     const { phone: _p, ...rest } = filter;
     const scope = actor?.scope && !actor.scope.all ? actor.scope : undefined;
+    if (rest.receivedFrom !== undefined) rest.receivedFrom = this.rangeBound(rest.receivedFrom, 'from', false);
+    if (rest.receivedTo !== undefined) rest.receivedTo = this.rangeBound(rest.receivedTo, 'to', true);
     const { items, total } = await this.repo.list({ ...rest, ...(phone ? { phoneKey: this.phoneKey(phone) } : {}), ...(scope ? { scope } : {}) });
     return { items: items.map((c) => this.listItem(c)), total };
   }
@@ -882,7 +924,8 @@ export class CasesService implements CasesApi {
       centreName: c.centreId ? (this.org.getDepartment(c.centreId)?.name ?? null) : null,
       areaPath: c.areaId ? this.places.lineage(c.areaId).map((a) => ({ id: a.id, code: a.code, name: a.name, level: a.level })) : [],
       assignments: assignments.map((a) => ({ ...a, departmentName: this.org.getDepartment(a.departmentId)?.name ?? null })),
-      allowedActions: allowedActions(c.state),
+      // What this caller may do now: the state allows it and the caller holds the permission.
+      allowedActions: allowedActions(c.state).filter((a) => !actor?.permissions || actor.permissions.has(ACTION_PERMISSION[a])),
       children: [],
     };
   }

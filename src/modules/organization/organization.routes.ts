@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../../platform/text/spreadsheet.ts';
 import type { HttpApp } from '../../platform/http/http-server.ts';
 import { ORGANIZATION_PERMISSIONS } from './organization.permissions.ts';
 import { AppError, errors } from '../../platform/errors/app-error.ts';
@@ -117,7 +118,7 @@ export function organizationRoutes(app: HttpApp, service: OrganizationService, p
       r.categoryPrefix, places.getArea(r.areaId)?.code ?? r.areaId, service.getDepartment(r.departmentId)?.code ?? r.departmentId,
       r.assistingDepartmentIds.map((id) => service.getDepartment(id)?.code ?? id).join(';'), r.priority, r.note,
     ]);
-    return reply.type('text/csv; charset=utf-8').send(stringify([[...RULE_CSV_COLUMNS], ...rows]));
+    return reply.type('text/csv; charset=utf-8').send(stringify([[...RULE_CSV_COLUMNS], ...rows.map((r) => r.map(spreadsheetSafe))]));
   });
 
   app.get('/api/v1/organization/responsibility', { config: { permission: ORGANIZATION_PERMISSIONS.read },

@@ -7,7 +7,7 @@ import { PUBLIC } from '../http/auth.ts';
 export const CALENDAR_ADMIN = 'calendar.admin';
 import { parseCalendarCsv, parseCalendarJson } from './calendar-import.ts';
 import type { CalendarStore } from './calendar-store.ts';
-import type { WorkingCalendar } from './working-calendar.ts';
+import { epochDayOf, type WorkingCalendar } from './working-calendar.ts';
 
 /** The working-day calendar under /api/v1/calendar: list, check a date, import days (JSON or CSV). */
 export function calendarRoutes(app: HttpApp, store: CalendarStore, calendar: WorkingCalendar): void {
@@ -22,13 +22,10 @@ export function calendarRoutes(app: HttpApp, store: CalendarStore, calendar: Wor
     schema: { tags, summary: 'Is a date a working day? And the due date n working days after it', querystring: Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), addWorkdays: Type.Optional(Type.Integer({ minimum: 0, maximum: 250 })) }) },
   }, async (req) => {
     const { date, addWorkdays } = req.query;
-    if (!calendar.covers(date) && !/^\d{4}/.test(date)) throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: 'date', zh: '日期无效', en: 'invalid date' });
-    let working: boolean;
-    try {
-      working = calendar.isWorkingDay(date);
-    } catch {
-      throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: 'date', zh: `日期无效：${date}`, en: `invalid date: ${date}` });
+    if (epochDayOf(date) === undefined) {
+      throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: 'date', zh: `日期无效：${date}`, en: `not a calendar date: ${date}` });
     }
+    const working = calendar.isWorkingDay(date);
     // Noon local is safely inside the day in any zone.
     const noon = new Date(`${date}T12:00:00Z`);
     return {

@@ -94,6 +94,9 @@ export function toErrorResponse(err: unknown, lang: 'zh' | 'en'): { status: numb
       },
     };
   }
+  if (fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' && /prototype/i.test(fe.message)) {
+    return { status: 400, body: { error: { code: 'FORBIDDEN_JSON_KEY', message: lang === 'en' ? 'The body uses a forbidden key (__proto__ or constructor.prototype)' : '请求体含有禁止使用的键（__proto__ 或 constructor.prototype）' } } };
+  }
   const known = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return { status: fe.statusCode ?? 400, body: { error: { code: known.code, message: lang === 'en' ? known.en : known.zh } } };
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

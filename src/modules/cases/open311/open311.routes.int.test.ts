@@ -57,7 +57,7 @@ let app: CityLoop;
 let database: TestDatabase;
 let http: HttpApp;
 let open311: Open311Service;
-let numbers: { old: string; answered: string; confidential: string };
+let numbers: { old: string; answered: string; confidential: string; call: string };
 
 const count = async (): Promise<number> => app.cases.repository.caseCount();
 
@@ -119,12 +119,14 @@ beforeAll(async () => {
 
   const cases = app.cases.service;
   clock.set('2026-10-10T02:00:00Z');
-  const old = await cases.intake({ channel: 'hotline', kind: 'complaint', categoryCode: '02', text: '河道有异味', requester: { name: '李四', phone: '13900000000' }, location: { lng: 120.06, lat: 30.06, address: '河滨路' } }, SYSTEM_ACTOR);
+  const old = await cases.intake({ channel: 'open311', kind: 'complaint', categoryCode: '02', text: '河道有异味', requester: { name: '李四', phone: '13900000000' }, location: { lng: 120.06, lat: 30.06, address: '河滨路' } }, SYSTEM_ACTOR);
   clock.set('2026-11-20T02:00:00Z');
-  const answered = await cases.intake({ channel: 'web', kind: 'consult', categoryCode: '01.01.02', text: '夜市摊位占道怎么办', directAnswer: '已转告城管部门加强夜间巡查' }, SYSTEM_ACTOR);
-  const confidential = await cases.intake({ channel: 'hotline', kind: 'report', categoryCode: '01.01.01', text: '举报某店铺私接路灯电线', confidential: true, requester: { name: '王五', phone: '13700000000' } }, SYSTEM_ACTOR);
+  const answered = await cases.intake({ channel: 'open311', kind: 'consult', categoryCode: '01.01.02', text: '夜市摊位占道怎么办', directAnswer: '已转告城管部门加强夜间巡查' }, SYSTEM_ACTOR);
+  const confidential = await cases.intake({ channel: 'open311', kind: 'report', categoryCode: '01.01.01', text: '举报某店铺私接路灯电线', confidential: true, requester: { name: '王五', phone: '13700000000' } }, SYSTEM_ACTOR);
+  // A hotline call, told in the caller's own words: never an Open311 public request.
+  const call = await cases.intake({ channel: 'hotline', kind: 'complaint', categoryCode: '01.01.02', text: '我是王六，电话13800001111，楼下夜市占道', requester: { name: '王六', phone: '13800001111' } }, SYSTEM_ACTOR);
   clock.set(NOW);
-  numbers = { old: old.number, answered: answered.number, confidential: confidential.number };
+  numbers = { old: old.number, answered: answered.number, confidential: confidential.number, call: call.number };
 
   const logger = app.logger;
   http = await createHttpServer({ logger, metrics: app.metrics, bodyLimit: 64 * 1024, title: 'open311 test', version: '0', ready: () => true, authenticator: 'open' });
@@ -330,6 +332,9 @@ describe(`Open311 GeoReport v2 adapter (${testEngine()})`, () => {
     expect(list).toContain(numbers.old);
     expect(list).toContain(numbers.answered);
     expect(list).not.toContain(numbers.confidential);
+    expect(list).not.toContain(numbers.call);
+    expect(res.body).not.toContain('13800001111');
+    expect((await get(`/open311/v2/requests/${numbers.call}.json`)).statusCode).toBe(404);
     expect(res.body).not.toContain('李四');
     expect(res.body).not.toContain('13900000000');
     const times = json(res).map((r) => String(r.requested_datetime));

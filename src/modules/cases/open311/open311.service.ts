@@ -49,6 +49,8 @@ type CaseFields = Omit<CaseRecord, 'requesterPhoneKey'>;
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const hasHan = (text: string): boolean => /\p{Script=Han}/u.test(text);
 
+const IMPORTED_ROOTS = new Set(['nyc311', 'open311', 'teddycup']);
+
 /** Open311 GeoReport v2 on top of the case lifecycle: services are leaf categories, requests are cases. */
 export class Open311Service {
   constructor(
@@ -191,6 +193,7 @@ export class Open311Service {
     const window = resolveRequestsWindow(query, this.clock.now());
     const states = statesFor(query.statuses);
     const base: Omit<CaseListFilter, 'limit' | 'offset'> = {
+      channel: 'open311',
       receivedFrom: window.from.toISOString(),
       // end_date is inclusive; the repository's upper bound is not.
       receivedTo: new Date(window.to.getTime() + 1).toISOString(),
@@ -202,11 +205,11 @@ export class Open311Service {
       const known = query.service_codes.filter((code) => this.cases.categories.get(code) !== undefined);
       const perCode: CaseRecord[] = [];
       for (const code of known) {
-        perCode.push(...(await collect(this.repo, { ...base, categoryPrefix: code }, (c) => c.categoryCode === code && !c.confidential, OPEN311_MAX_RESULTS)));
+        perCode.push(...(await collect(this.repo, { ...base, categoryPrefix: code }, (c) => c.categoryCode === code && isPublicRequest(c), OPEN311_MAX_RESULTS)));
       }
       records = perCode.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || a.id.localeCompare(b.id)).slice(0, OPEN311_MAX_RESULTS);
     } else {
-      records = await collect(this.repo, base, (c) => !c.confidential, OPEN311_MAX_RESULTS);
+      records = await collect(this.repo, base, isPublicRequest, OPEN311_MAX_RESULTS);
     }
     return records.map((c) => this.toRequest(c));
   }
@@ -224,14 +227,16 @@ export class Open311Service {
   }
 
   private leafCategories(): Category[] {
-    const all = this.cases.categories.all().filter((c) => c.active);
+    // Categories created by importing another system's history (nyc311.*, open311.*, teddycup.*) are
+    // that system's vocabulary, not services this city offers.
+    const all = this.cases.categories.all().filter((c) => c.active && !IMPORTED_ROOTS.has(c.code.split('.')[0]!));
     const parents = new Set(all.map((c) => c.parentCode).filter((p): p is string => p !== null));
     return all.filter((c) => !parents.has(c.code));
   }
 
   private isService(code: string): boolean {
     const c = this.cases.categories.get(code);
-    return !!c && c.active && !this.cases.categories.children(code).some((child) => child.active);
+    return !!c && c.active && !IMPORTED_ROOTS.has(code.split('.')[0]!) && !this.cases.categories.children(code).some((child) => child.active);
   }
 
   private async findPublic(idOrNumber: string): Promise<CaseRecord | null> {
@@ -243,8 +248,7 @@ export class Open311Service {
       throw err;
     }
     const stored = await this.repo.getStored(id);
-    // A confidential case (e.g. a report naming someone) is not public, not even that it exists.
-    return stored && !stored.record.confidential ? stored.record : null;
+    return stored && isPublicRequest(stored.record) ? stored.record : null;
   }
 
   /** A case as a public service request: no requester name, phone or internal note ever leaves. */
@@ -317,6 +321,16 @@ function mediaName(url: string): string {
   } catch {
     return 'media';
   }
+}
+
+/**
+ * Only requests filed through Open311 are public there. Hotline calls, messages and app reports are
+ * told in the citizen's own words, often with names, addresses and phone numbers, and their numbers
+ * are sequential: publishing them would bypass the self-query's phone check. Confidential requests
+ * are never public, not even that they exist.
+ */
+function isPublicRequest(c: Pick<CaseRecord, 'channel' | 'confidential'>): boolean {
+  return c.channel === 'open311' && !c.confidential;
 }
 
 /** Pages through repository results until `max` records pass `keep` or the results run out. */
