@@ -7,6 +7,7 @@ import { loadConfig, CONFIG_KEYS } from './config.ts';
 import { serve } from './server.ts';
 import { ensureDemoCity, resetDemoCity, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-loader.ts';
 import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
+import { registerVitalsCommands } from '../modules/vital-signs/vital-signs.cli.ts';
 import { registerImportCommand } from './import.cli.ts';
 import { registerCaseCommands } from '../modules/cases/cases.cli.ts';
 import { rekeyPersonalData } from '../modules/cases/index.ts';
@@ -129,6 +130,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, withApp);
   registerCaseCommands(program, withApp);
   registerIdentityCommands(program, withApp);
+  registerVitalsCommands(program, withApp);
   program.addOption(new Option('--lang <lang>', 'message language (zh|en)').default('zh'));
   return program;
 }

@@ -14,6 +14,7 @@ import { Metrics } from '../platform/metrics/metrics.ts';
 import { createCasesModule, casesMigrations, type CasesModule } from '../modules/cases/index.ts';
 import { createOrganizationModule, organizationMigrations, type OrganizationModule } from '../modules/organization/index.ts';
 import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
+import { createVitalSignsModule, vitalSignsMigrations, type VitalSignsModule } from '../modules/vital-signs/index.ts';
 import { createIdentityModule, identityClaims, identityMigrations, IDENTITY_PERMISSIONS, type IdentityModule } from '../modules/identity/index.ts';
 import type { Caller } from '../modules/cases/index.ts';
 import type { FastifyRequest } from 'fastify';
@@ -31,6 +32,7 @@ export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
   organization: organizationMigrations,
   cases: casesMigrations,
   identity: identityMigrations,
+  vitals: vitalSignsMigrations,
 };
 
 export interface CityLoop {
@@ -49,6 +51,7 @@ export interface CityLoop {
   readonly organization: OrganizationModule;
   readonly cases: CasesModule;
   readonly identity: IdentityModule;
+  readonly vitals: VitalSignsModule;
   /** Load caches and start background work (event delivery, scheduler). */
   start(options?: { background?: boolean }): Promise<void>;
   /** Build the HTTP server with every module's routes. */
@@ -146,10 +149,11 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     config: { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure as 'auto' | 'on' | 'off', adminPassword: config.adminPassword },
   });
   const identityModule = identity;
+  const vitals = createVitalSignsModule({ database, uow, bus, clock, logger, places: places.api, cases: cases.api, config: { zone: config.zone } });
 
   let ready = false;
   const app: CityLoop = {
-    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule,
+    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals,
     async start({ background = true } = {}) {
       // Broadcast cursors start now, before the caches load, so no change in between is missed.
       await bus.prime();
@@ -159,6 +163,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       await identityModule.start();
       if (background) {
         await cases.start();
+        await vitals.start();
         bus.start();
       } else {
         await cases.service.load();
@@ -172,6 +177,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       organization.routes(http);
       cases.routes(http);
       identityModule.routes(http);
+      vitals.routes(http);
       metrics.gauge('cityloop_cases', 'Cases by state', ['state'], async (g) => {
         g.reset();
         for (const [state, n] of Object.entries(await cases.service.stateCounts())) g.labels(state).set(n);
@@ -180,6 +186,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     },
     async close() {
       await cases.stop();
+      await vitals.stop();
       await bus.stop();
       if (options.ownsDatabase ?? !options.database) await database.close();
     },

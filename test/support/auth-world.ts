@@ -516,6 +516,9 @@ export const PARAM_FILLERS: readonly ParamFiller[] = [
       return { id: rule.id };
     },
   },
+  { url: /^\/api\/v1\/vitals\/.*:dimension$/, fill: async () => ({ dimension: 'order' }) },
+  { url: /^\/api\/v1\/vitals\/.*:code$/, fill: async (ctx) => ({ code: ctx.world.app.vitals.service.catalogue().body.indicators[0]!.code }) },
+  { url: /^\/api\/v1\/vitals\/catalogue\/versions\/:version$/, fill: async () => ({ version: '1' }) },
   {
     url: /^\/api\/v1\/identity\/accounts\/:id\/grants\/:grantId$/,
     fill: async (ctx) => {
@@ -595,6 +598,7 @@ export const QUERY_SAMPLES: Record<string, (ctx: CallContext) => Record<string, 
   'GET /api/v1/organization/responsibility': () => ({ categoryCode: '02.01.01' }),
   'GET /api/v1/cases/kpis': () => ({ from: '2026-11-01', to: '2026-12-31' }),
   'GET /api/v1/cases/kpis/cases': () => ({ from: '2026-11-01', to: '2026-12-31', counter: 'total' }),
+  'GET /api/v1/vitals/compare': () => ({ areas: '990101,990102' }),
 };
 
 /** Routes whose request replaces or ends the session presented with it. */

@@ -1015,7 +1015,8 @@ export class CasesService implements CasesApi {
     };
     return [...groups.entries()]
       .map(([key, counters]) => ({ key, name: nameOf(key), counters, rates: kpiRates(counters, this.config.satisfiedMinRating) }))
-      .sort((a, b) => (b.counters.total ?? 0) - (a.counters.total ?? 0) || a.key.localeCompare(b.key));
+      // Days read in date order; other groups by volume.
+      .sort((a, b) => (query.groupBy === 'day' ? a.key.localeCompare(b.key) : (b.counters.total ?? 0) - (a.counters.total ?? 0) || a.key.localeCompare(b.key)));
   }
 
   kpiDefinitions() {

@@ -2,6 +2,32 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors/app-error.ts';
 import { MAX_RAW_CHARS, readCsv, type CsvEvent } from './csv-records.reader.ts';
+import { parseNyc311 } from './nyc311.parser.ts';
+
+// The header line of the NYC 311 Socrata export (41 columns); the rows under it are made up.
+const NYC_HEADER = 'Unique Key,Created Date,Closed Date,Agency,Agency Name,Complaint Type,Descriptor,Location Type,'
+  + 'Incident Zip,Incident Address,Street Name,Cross Street 1,Cross Street 2,Intersection Street 1,Intersection Street 2,'
+  + 'Address Type,City,Landmark,Facility Type,Status,Due Date,Resolution Description,Resolution Action Updated Date,'
+  + 'Community Board,BBL,Borough,X Coordinate (State Plane),Y Coordinate (State Plane),Open Data Channel Type,'
+  + 'Park Facility Name,Park Borough,Vehicle Type,Taxi Company Borough,Taxi Pick Up Location,Bridge Highway Name,'
+  + 'Bridge Highway Direction,Road Ramp,Bridge Highway Segment,Latitude,Longitude,Location';
+
+function nycRow(key: string): string {
+  const fields: Record<string, string> = {
+    'Unique Key': key, 'Created Date': '03/01/2011 10:41:13 AM', Agency: 'DOT',
+    'Agency Name': 'Department of Transportation', 'Complaint Type': 'Street Light Condition',
+    Descriptor: 'Street Light Out', Status: 'Open', Latitude: '40.66', Longitude: '-73.99', Location: '"(40.66, -73.99)"',
+  };
+  return NYC_HEADER.split(',').map((column) => fields[column] ?? '').join(',');
+}
+
+/** Feeds text one byte per chunk, so every line ending and every UTF-8 character is split between chunks. */
+async function readByteByByte(text: string): Promise<CsvEvent[]> {
+  const bytes = [...Buffer.from(text, 'utf8')].map((b) => Buffer.from([b]));
+  const events: CsvEvent[] = [];
+  for await (const event of readCsv(Readable.from(bytes))) events.push(event);
+  return events;
+}
 
 async function read(text: string): Promise<CsvEvent[]> {
   const events: CsvEvent[] = [];
@@ -35,6 +61,39 @@ describe('readCsv', () => {
     const events = await read('a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n');
     expect(summary(events)).toEqual(['header:a|b|c', '1:1|2|3', '2:broken@3', '3:broken@4', '4:10|11|12']);
     expect(events[2]).toMatchObject({ reason: 'line 3: expected 3 columns, found 2', raw: '4,5' });
+  });
+
+  it('reports a short row whose line ending differs from the rest of the file on its own line, not glued to the next', async () => {
+    for (const [file, short] of [['\r\n', '\n'], ['\n', '\r\n'], ['\n', '\r']] as const) {
+      const text = ['a,b,c', '1,2,3', `4,5${short}6,7,8`, '9,10,11', ''].join(file);
+      const events = await read(text);
+      expect(summary(events), JSON.stringify({ file, short })).toEqual(['header:a|b|c', '1:1|2|3', '2:broken@3', '3:6|7|8', '4:9|10|11']);
+      expect(events[2]).toMatchObject({ reason: 'line 3: expected 3 columns, found 2', raw: '4,5' });
+    }
+  });
+
+  it('keeps a short row in a hand-edited NYC 311 export from swallowing the valid row after it', async () => {
+    // The Python csv module writes '\r\n'; the short row was typed in with '\n'.
+    const text = `${NYC_HEADER}\r\n${nycRow('900000040')}\r\n900000041,too,few,columns\n${nycRow('900000042')}\r\n${nycRow('900000043')}\r\n`;
+    const rows = [];
+    for await (const row of parseNyc311(Readable.from([Buffer.from(text, 'utf8')]))) rows.push(row);
+    expect(rows.map((r) => (r.ok ? `${r.row}:${r.record.externalId}` : `${r.row}:${r.code}`))).toEqual([
+      '1:900000040', '2:IMPORT_BAD_CSV_ROW', '3:900000042', '4:900000043',
+    ]);
+    expect(rows[1]).toMatchObject({ reason: 'line 3: expected 41 columns, found 4', raw: '900000041,too,few,columns' });
+  });
+
+  it('numbers lines by the file even when quoted fields hold CRLF line breaks', async () => {
+    const events = await read('id,text\r\n1,"a\r\nb\r\nc"\r\n2,x,y\r\n3,z\r\n');
+    expect(events[1]).toMatchObject({ line: 2, fields: { text: 'a\nb\nc' } });
+    expect(events[2]).toMatchObject({ type: 'broken', line: 5, reason: 'line 5: expected 2 columns, found 3' });
+    expect(events[3]).toMatchObject({ line: 6, fields: { id: '3', text: 'z' } });
+  });
+
+  it('reads the same events when every line ending and multi-byte character is split between chunks', async () => {
+    const text = '\uFEFF编号,内容\r\n1,"路灯\r\n不亮"\r\n2,短\r3,噪音\r\n';
+    expect(await readByteByByte(text)).toEqual(await read(text));
+    expect(summary(await read(text))).toEqual(['header:编号|内容', '1:1|路灯\n不亮', '2:2|短', '3:3|噪音']);
   });
 
   it('reports a stray quote once per row, in file order, with the lines it ran over in raw', async () => {

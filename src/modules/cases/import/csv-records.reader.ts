@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { parse, type CsvError, type InfoRecord } from 'csv-parse';
 import { AppError } from '../../../platform/errors/app-error.ts';
 import type { ImportInput } from './import.types.ts';
@@ -40,15 +40,44 @@ function startLine(endLine: number, raw: string): number {
 }
 
 /**
- * Streams a UTF-8 CSV file with a header row (BOM, quoted fields with line breaks allowed). A row with the
- * wrong number of columns or broken quoting becomes a 'broken' event and reading goes on; when a quote is
- * never closed, the lines it swallowed are read again from the line after the broken row.
+ * Turns every line ending ('\r\n', a lone '\r', '\n') into '\n', inside quoted fields too.
+ * csv-parse recognises one line ending, guessed from the first line: in a file edited by hand that mixes them,
+ * a row ending the other way was glued onto the next row, which vanished into its error. It also counts a
+ * '\r\n' inside a quoted field as two lines, so every later line number drifted.
+ */
+function lineFeedsOnly(): Transform {
+  let heldCr = false;
+  return new Transform({
+    transform(chunk: Buffer | string, _encoding, done) {
+      // latin1 maps each byte to one char and back, so a UTF-8 character split between chunks survives;
+      // '\r' and '\n' never occur inside a multi-byte UTF-8 character.
+      let text = (heldCr ? '\r' : '') + (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).toString('latin1');
+      // A '\r' at the end of a chunk may be the first half of a '\r\n' split between chunks.
+      heldCr = text.endsWith('\r');
+      if (heldCr) text = text.slice(0, -1);
+      done(null, Buffer.from(text.replace(/\r\n?/g, '\n'), 'latin1'));
+    },
+    flush(done) {
+      done(null, heldCr ? Buffer.from('\n') : null);
+    },
+  });
+}
+
+/**
+ * Streams a UTF-8 CSV file with a header row (BOM, quoted fields with line breaks allowed, any mix of line
+ * endings, all given back as '\n'). A row with the wrong number of columns or broken quoting becomes a 'broken'
+ * event and reading goes on; when a quote is never closed, the lines it swallowed are read again from the line
+ * after the broken row.
  */
 export async function* readCsv(input: ImportInput): AsyncGenerator<CsvEvent, void, undefined> {
   const source = typeof input === 'string' ? createReadStream(input) : input;
+  const text = lineFeedsOnly();
+  source.on('error', (err: Error) => text.destroy(err));
+  source.pipe(text);
   try {
-    yield* readRecords(source, { header: undefined, row: 0 }, 0);
+    yield* readRecords(text, { header: undefined, row: 0 }, 0);
   } finally {
+    text.destroy();
     // A consumer that stops early must not leave the file we opened behind.
     if (typeof input === 'string') source.destroy();
   }
@@ -66,6 +95,7 @@ async function* readRecords(
   const brokenBefore = new WeakMap<object, Broken[]>();
   const parser = parse({
     bom: true,
+    record_delimiter: '\n', // the only line ending left after lineFeedsOnly
     relax_column_count: true, // checked below, so a short or long row is reported in order with its row number
     skip_empty_lines: true,
     skip_records_with_error: true,

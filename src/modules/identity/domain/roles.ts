@@ -2,18 +2,21 @@ import { CALENDAR_ADMIN } from '../../../platform/calendar/calendar.routes.ts';
 import { ROLES, ORGANIZATION_PERMISSIONS, type Role } from '../../organization/index.ts';
 import { CASES_PERMISSIONS } from '../../cases/index.ts';
 import { PLACES_PERMISSIONS } from '../../places/index.ts';
+import { VITALS_PERMISSIONS } from '../../vital-signs/index.ts';
 import { IDENTITY_PERMISSIONS } from '../identity.permissions.ts';
 
 // The permission strings each module declares on its routes, from its index.ts.
 const CASES = CASES_PERMISSIONS;
 const PLACES = PLACES_PERMISSIONS;
 const ORGANIZATION = ORGANIZATION_PERMISSIONS;
+const VITALS = VITALS_PERMISSIONS;
 
 /** Every permission a role or a token can carry. */
 export const ALL_PERMISSIONS: readonly string[] = [
   ...Object.values(CASES),
   ...Object.values(PLACES),
   ...Object.values(ORGANIZATION),
+  ...Object.values(VITALS),
   CALENDAR_ADMIN,
   IDENTITY_PERMISSIONS.admin,
   IDENTITY_PERMISSIONS.auditRead,
@@ -29,13 +32,13 @@ const agent = [CASES.read, CASES.intake, CASES.callback, CASES.personal, PLACES.
 /** Role → permissions, as data. A role is held for a department; the data scope follows that department. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   agent,
-  dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise],
+  dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise, VITALS.read],
   // Handlers see their own department's KPIs (the data scope limits them to it).
   handler: [CASES.read, CASES.handle, CASES.personal, CASES.kpi, PLACES.read, ORGANIZATION.read],
-  supervisor: [CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read],
+  supervisor: [CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read],
   grid_worker: [CASES.read, CASES.intake, CASES.handle, PLACES.read],
   // Analysts see trends, never citizens: no cases.personal.
-  analyst: [CASES.read, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read],
+  analyst: [CASES.read, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read],
   admin: ALL_PERMISSIONS,
 };
 

@@ -8,6 +8,22 @@ import { buildSyntheticCity } from './synthetic-city.ts';
 const rect = (x0: number, y0: number, x1: number, y1: number): LinearRing =>
   [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
 
+/** Distance from (x, y) to the nearest edge of any ring of the geometry. */
+function distanceToBoundary(geometry: AreaGeometry, x: number, y: number): number {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let best = Infinity;
+  for (const ring of polygons.flat()) {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [ax, ay] = ring[i] as LngLat;
+      const [bx, by] = ring[i + 1] as LngLat;
+      const len2 = (bx - ax) ** 2 + (by - ay) ** 2;
+      const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / len2));
+      best = Math.min(best, Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))));
+    }
+  }
+  return best;
+}
+
 describe('containsPoint', () => {
   const unit = compileGeometry({ type: 'Polygon', coordinates: [rect(0, 0, 2, 2)] });
 
@@ -66,20 +82,32 @@ describe('containsPoint', () => {
     };
     const radii = fc.array(fc.double({ min: 0.5, max: 1, noNaN: true }), { minLength: 3, maxLength: 30 });
     const point = fc.tuple(fc.double({ min: -2, max: 6, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }));
+    let checked = 0;
+    let generated = 0;
     fc.assert(
       fc.property(radii, radii, fc.boolean(), fc.array(point, { minLength: 20, maxLength: 20 }), (outer, inner, multi, points) => {
-        // The hole's radius stays under 0.5 × 0.8, inside the outer star's minimum radius of 0.5.
-        const polygon = [star(0, 0, outer, 1.5), star(0, 0, inner, 0.8).reverse()];
+        // The hole must lie inside the outer ring, as RFC 7946 requires (containsPoint bounds a part by its outer
+        // ring). The outer ring's vertices are at least 0.5 × 1.5 = 0.75 from the centre and at most 120° apart,
+        // so its edges stay beyond 0.75 × cos 60° = 0.375; the hole's vertices are at most 1 × 0.35 from it.
+        const polygon = [star(0, 0, outer, 1.5), star(0, 0, inner, 0.35).reverse()];
         const geometry: AreaGeometry = multi
           ? { type: 'MultiPolygon', coordinates: [polygon, [star(4, 0, outer, 1)]] }
           : { type: 'Polygon', coordinates: polygon };
         const compiled = compileGeometry(geometry);
         for (const [x, y] of points) {
-          expect(containsPoint(compiled, x, y)).toBe(booleanPointInPolygon([x, y], geometry));
+          generated++;
+          // On the boundary turf says inside while the half-open rule gives the point to one side; within
+          // rounding of an edge neither answer is exact. fast-check favours 0 and the range ends, which hit
+          // vertices (the one at angle 0 has y = 0 exactly), so such points are common enough to matter.
+          if (distanceToBoundary(geometry, x, y) < 1e-9) continue;
+          checked++;
+          expect(containsPoint(compiled, x, y), `(${x}, ${y})`).toBe(booleanPointInPolygon([x, y], geometry));
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20240611 },
     );
+    // The boundary filter must leave the property with something to check.
+    expect(checked).toBeGreaterThan(generated * 0.9);
   });
 
   it('places every point of a jittered 12-gon tiling, vertices included, in exactly one cell', () => {
