@@ -57,7 +57,8 @@ export function registerCaseCommands(program: Command, withApp: WithApp): void {
     .option('--json', 'print JSON')
     .action(async (idOrNumber: string, opts: { json?: boolean }) => {
       await withApp(async ({ cases: m }) => {
-        const c = await m.service.get(idOrNumber);
+        // Whoever runs the CLI on the server sees everything; showing a citizen's data is audited all the same.
+        const c = await m.service.get(idOrNumber, { id: `cli:${process.env.USER ?? 'unknown'}`, departmentId: null, scope: { all: true, departmentIds: new Set(), areaIds: new Set() }, personal: true, ip: null });
         const timeline = await m.service.timeline(c.id);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ case: c, timeline }, null, 2)}\n`);
