@@ -105,6 +105,16 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
   const organization = createOrganizationModule({ database, uow, bus, clock, places: places.api });
   // identity is built after cases (it knows their permissions); cases gets late-bound functions.
   let identity: IdentityModule | null = null;
+  // Audit writes must not fail or slow the read that triggered them; close() waits for those in flight.
+  const auditsInFlight = new Set<Promise<void>>();
+  const audit = (entry: Parameters<IdentityModule['api']['audit']['record']>[0]): void => {
+    if (!identity) return;
+    const p = identity.api.audit
+      .record(entry)
+      .catch((err: unknown) => logger.error({ err, action: entry.action }, 'audit write failed'))
+      .finally(() => auditsInFlight.delete(p));
+    auditsInFlight.add(p);
+  };
   const identify = (request: FastifyRequest): Caller | null => {
     const claims = identityClaims(request.principal);
     if (!claims || !request.principal) return null;
@@ -131,17 +141,9 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       maxCallbackAttempts: 3,
       schedulerIntervalMs: config.schedulerIntervalMs,
       zone: config.zone,
-      onExport: (actor, detail) => {
-        identity?.api.audit
-          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.list.exported', outcome: 'success', detail, ip: actor.ip ?? null })
-          .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
-      },
-      onPersonalDataViewed: (actor, caseId) => {
-        // The audit write must not fail the read that triggered it; a failure is logged instead.
-        identity?.api.audit
-          .record({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.personal-data.viewed', target: caseId, outcome: 'success', ip: actor.ip ?? null })
-          .catch((err: unknown) => logger.error({ err, caseId }, 'audit write failed'));
-      },
+      onExport: (actor, detail) => audit({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.list.exported', outcome: 'success', detail, ip: actor.ip ?? null }),
+      onPersonalDataViewed: (actor, caseId) =>
+        audit({ actor: { id: actor.id ?? 'unknown', label: actor.id ?? 'unknown' }, action: 'cases.personal-data.viewed', target: caseId, outcome: 'success', ip: actor.ip ?? null }),
     },
   });
   identity = createIdentityModule({
@@ -185,6 +187,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       return http;
     },
     async close() {
+      await Promise.all([...auditsInFlight]);
       await cases.stop();
       await vitals.stop();
       await bus.stop();
