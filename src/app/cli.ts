@@ -8,7 +8,10 @@ import { serve } from './server.ts';
 import { ensureDemoCity, resetDemoCity, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-loader.ts';
 import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
 import { registerVitalsCommands } from '../modules/vital-signs/vital-signs.cli.ts';
+import { registerInsightsCommands } from '../modules/insights/insights.cli.ts';
+import { registerInsightsReportCommands } from '../modules/insights/insights-b.cli.ts';
 import { registerImportCommand } from './import.cli.ts';
+import { parseImport } from '../modules/cases/import/import.parsers.ts';
 import { registerCaseCommands } from '../modules/cases/cases.cli.ts';
 import { rekeyPersonalData } from '../modules/cases/index.ts';
 import { addKeyToKeyFile, pruneKeyFile } from './data-keys.ts';
@@ -131,6 +134,8 @@ export function buildProgram(): Command {
   registerCaseCommands(program, withApp);
   registerIdentityCommands(program, withApp);
   registerVitalsCommands(program, withApp);
+  registerInsightsCommands(program, withApp);
+  registerInsightsReportCommands(program, withApp, { readRows: (file) => parseImport('teddycup', file) });
   program.addOption(new Option('--lang <lang>', 'message language (zh|en)').default('zh'));
   return program;
 }

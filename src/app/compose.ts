@@ -14,9 +14,10 @@ import { Metrics } from '../platform/metrics/metrics.ts';
 import { createCasesModule, casesMigrations, type CasesModule } from '../modules/cases/index.ts';
 import { createOrganizationModule, organizationMigrations, type OrganizationModule } from '../modules/organization/index.ts';
 import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
+import { createInsightsModule, insightsMigrations, type InsightsConfig, type InsightsModule } from '../modules/insights/index.ts';
 import { createVitalSignsModule, vitalSignsMigrations, type VitalSignsModule } from '../modules/vital-signs/index.ts';
 import { createIdentityModule, identityClaims, identityMigrations, IDENTITY_PERMISSIONS, type IdentityModule } from '../modules/identity/index.ts';
-import type { Caller } from '../modules/cases/index.ts';
+import { guessKind, guessUrgency, type Caller } from '../modules/cases/index.ts';
 import type { FastifyRequest } from 'fastify';
 import type { CityLoopConfig } from './config.ts';
 import { resolveDataKeys, type DataKeys } from './data-keys.ts';
@@ -33,6 +34,7 @@ export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
   cases: casesMigrations,
   identity: identityMigrations,
   vitals: vitalSignsMigrations,
+  insights: insightsMigrations,
 };
 
 export interface CityLoop {
@@ -52,6 +54,7 @@ export interface CityLoop {
   readonly cases: CasesModule;
   readonly identity: IdentityModule;
   readonly vitals: VitalSignsModule;
+  readonly insights: InsightsModule;
   /** Load caches and start background work (event delivery, scheduler). */
   start(options?: { background?: boolean }): Promise<void>;
   /** Build the HTTP server with every module's routes. */
@@ -76,6 +79,8 @@ export interface ComposeOptions {
    * member. Never reachable from configuration.
    */
   openAuth?: boolean;
+  /** Insights settings beyond configuration (tests: train in this thread, small label policies). */
+  insights?: Partial<InsightsConfig>;
 }
 
 /** The composition root: builds the platform, then the modules in dependency order, and wires them. */
@@ -152,10 +157,17 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
   });
   const identityModule = identity;
   const vitals = createVitalSignsModule({ database, uow, bus, clock, logger, places: places.api, cases: cases.api, config: { zone: config.zone } });
+  const insights = createInsightsModule({
+    database, uow, bus, clock, logger, cases: cases.api, organization: organization.api, places: places.api,
+    config: { zone: config.zone, trainHour: config.insightsTrainHour < 0 ? null : config.insightsTrainHour, briefingHour: config.briefingHour, ...options.insights },
+    categories: () => cases.service.categories.all(),
+    canSee: (request, idOrNumber) => cases.canSee(request, idOrNumber),
+    guessTraits: (subject) => ({ kind: guessKind(subject), urgency: guessUrgency(subject) }),
+  });
 
   let ready = false;
   const app: CityLoop = {
-    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals,
+    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals, insights,
     async start({ background = true } = {}) {
       // Broadcast cursors start now, before the caches load, so no change in between is missed.
       await bus.prime();
@@ -166,9 +178,11 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       if (background) {
         await cases.start();
         await vitals.start();
+        await insights.start();
         bus.start();
       } else {
         await cases.service.load();
+        await insights.load();
       }
       ready = true;
     },
@@ -180,6 +194,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       cases.routes(http);
       identityModule.routes(http);
       vitals.routes(http);
+      insights.routes(http);
       metrics.gauge('cityloop_cases', 'Cases by state', ['state'], async (g) => {
         g.reset();
         for (const [state, n] of Object.entries(await cases.service.stateCounts())) g.labels(state).set(n);
@@ -190,6 +205,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       await Promise.all([...auditsInFlight]);
       await cases.stop();
       await vitals.stop();
+      await insights.stop();
       await bus.stop();
       if (options.ownsDatabase ?? !options.database) await database.close();
     },

@@ -15,6 +15,8 @@ export const CONFIG_KEYS = {
   satisfiedMinRating: spec('CITYLOOP_SATISFIED_MIN_RATING', 'Lowest rating counted as satisfied: 3 counts 基本满意 too, 4 only 满意 and 非常满意', 3, parsers.int(3, 4)),
   schedulerIntervalMs: spec('CITYLOOP_SCHEDULER_INTERVAL_MS', 'How often deadlines are checked (yellow/red lights, chases)', 20_000, parsers.int(100, 60_000)),
   repeatWindowDays: spec('CITYLOOP_REPEAT_WINDOW_DAYS', 'A request from the same phone in the same category within this many days counts as a repeat', 30, parsers.int(1, 365)),
+  briefingHour: spec('CITYLOOP_BRIEFING_HOUR', "Local hour (0–23) at which the daily briefing of the day before is generated", 7, parsers.int(0, 23)),
+  insightsTrainHour: spec('CITYLOOP_INSIGHTS_TRAIN_HOUR', 'Local hour (0–23) of the daily classifier retraining; -1 retrains only on demand', 3, parsers.int(-1, 23)),
   dataKeys: spec('CITYLOOP_DATA_KEYS', 'Keys for encrypting personal data at rest (AES-256-GCM): "id:base64key[,id:base64key…]", the first encrypts, all decrypt. Required with PostgreSQL; unset with SQLite: a key file next to the database is created on first start', '', parsers.string),
   hashKey: spec('CITYLOOP_HASH_KEY', 'HMAC-SHA256 secret (base64 of 32 bytes) for phone-number keys, to find repeat callers without reading numbers; set together with CITYLOOP_DATA_KEYS. Unset (SQLite only): kept in the key file', '', parsers.string),
   trustProxy: spec('CITYLOOP_TRUST_PROXY', "Trust X-Forwarded-For from a reverse proxy for client addresses (rate limits, audit): 'off', 'on', or a comma list of proxy addresses", 'off', parsers.string),

@@ -502,6 +502,19 @@ export const PARAM_FILLERS: readonly ParamFiller[] = [
       return { id: method === 'GET' ? c.number : c.id };
     },
   },
+  {
+    url: /^\/api\/v1\/insights\/cases\/:id(\/|$)/, caseScoped: true,
+    fill: async (ctx, method) => {
+      const c = await caseFor(ctx);
+      return { id: method === 'GET' ? c.number : c.id };
+    },
+  },
+  // Insights objects the world has not made (models, reviews, runs, warnings, briefings): a 404 there is an answer.
+  { url: /^\/api\/v1\/insights\/models\/:version\/activate$/, mayBeMissing: true, fill: async () => ({ version: '999' }) },
+  { url: /^\/api\/v1\/insights\/reply-reviews\/:id\/close$/, mayBeMissing: true, fill: async () => ({ id: 'cas_none' }) },
+  { url: /^\/api\/v1\/insights\/hot-issues\/runs\/:id$/, mayBeMissing: true, fill: async () => ({ id: 'ihr_none' }) },
+  { url: /^\/api\/v1\/insights\/warnings\/:id(\/|$)/, mayBeMissing: true, fill: async () => ({ id: 'iwn_none' }) },
+  { url: /^\/api\/v1\/insights\/briefings\/:date/, mayBeMissing: true, fill: async () => ({ date: '2026-11-20' }) },
   { url: /^\/api\/v1\/places\/areas\/:id$/, fill: async (ctx) => ({ id: ctx.world.areaId('990101') }) },
   { url: /^\/api\/v1\/organization\/departments\/:id$/, fill: async (ctx) => ({ id: ctx.world.dept('ENV') }) },
   {
@@ -586,6 +599,12 @@ export const BODY_SAMPLES: Record<string, BodySample> = {
 /** Routes that take no body at all (every other POST/PUT/PATCH needs a schema or a BODY_SAMPLES entry). */
 export const NO_BODY = new Set([
   'POST /api/v1/identity/logout',
+  'POST /api/v1/insights/models/train',
+  'POST /api/v1/insights/models/:version/activate',
+  'POST /api/v1/insights/reply-reviews/:id/close',
+  'POST /api/v1/insights/warnings/:id/acknowledge',
+  'POST /api/v1/insights/warnings/:id/close',
+  'POST /api/v1/insights/briefings',
   'POST /api/v1/identity/accounts/:id/deactivate',
   'POST /api/v1/identity/accounts/:id/activate',
   'POST /api/v1/identity/accounts/:id/reset-password',
@@ -599,6 +618,7 @@ export const QUERY_SAMPLES: Record<string, (ctx: CallContext) => Record<string, 
   'GET /api/v1/cases/kpis': () => ({ from: '2026-11-01', to: '2026-12-31' }),
   'GET /api/v1/cases/kpis/cases': () => ({ from: '2026-11-01', to: '2026-12-31', counter: 'total' }),
   'GET /api/v1/vitals/compare': () => ({ areas: '990101,990102' }),
+  'GET /api/v1/insights/hot-issues/runs': () => ({ limit: '5' }),
 };
 
 /** Routes whose request replaces or ends the session presented with it. */

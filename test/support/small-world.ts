@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/platform/clock/clock.ts';
 import { openTestDatabase, type TestDatabase } from '../../src/platform/testing/test-database.ts';
 import { DEFAULT_CATEGORIES, type Actor } from '../../src/modules/cases/index.ts';
-import { compose, ALL_MIGRATIONS } from '../../src/app/compose.ts';
+import { compose, ALL_MIGRATIONS, type ComposeOptions } from '../../src/app/compose.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { TEST_DATA_KEYS } from './test-keys.ts';
 
@@ -44,10 +44,10 @@ export const SMALL_WORLD = {
 export const TEST_ACTOR: Actor = { id: 'test', departmentId: null };
 
 /** A migrated test database plus a composed app over it with a manual clock, loaded with the small world. */
-export async function openSmallWorld(start = '2026-12-01T01:00:00Z') {
+export async function openSmallWorld(start = '2026-12-01T01:00:00Z', options: Pick<ComposeOptions, 'insights'> = {}) {
   const database: TestDatabase = await openTestDatabase(ALL_MIGRATIONS);
   const clock = new ManualClock(start);
-  const app = await compose(loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false, openAuth: true });
+  const app = await compose(loadConfig({}, { logLevel: 'silent', schedulerIntervalMs: 60_000, ...TEST_DATA_KEYS }), { database, clock, defaultMetrics: false, openAuth: true, ...options });
   await app.start({ background: false });
   const must = (r: { errors: unknown[] }) => {
     if (r.errors.length) throw new Error(JSON.stringify(r.errors));

@@ -126,4 +126,6 @@ export interface CasesApi {
   kpis(query: { from: string; to: string; groupBy: 'department' | 'tier' | 'category' | 'day' | 'all'; categoryPrefix?: string; departmentId?: string; tier?: string }): Promise<KpiRow[]>;
   /** The time-limit matrix in force. */
   timeLimits(): TimeLimitMatrix;
+  /** Open cases past their due time at `at`, by main department, most first. */
+  overdueByDepartment(at: Date): Promise<Array<{ departmentId: string | null; name: string; count: number }>>;
 }

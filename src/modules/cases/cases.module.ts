@@ -12,7 +12,7 @@ import type { CasesApi, Caller } from './cases.api.ts';
 import type { FastifyRequest } from 'fastify';
 import { CASES_EVENTS } from './cases.events.ts';
 import { CasesRepository } from './cases.repository.ts';
-import { casesRoutes } from './cases.routes.ts';
+import { actorFrom, casesRoutes } from './cases.routes.ts';
 import { CasesService, type CasesConfig } from './cases.service.ts';
 import { CaseImporter } from './import/case-importer.ts';
 import { Open311Service } from './open311/open311.service.ts';
@@ -24,6 +24,8 @@ export interface CasesModule {
   readonly importer: CaseImporter;
   readonly open311: Open311Service;
   readonly repository: CasesRepository;
+  /** Whether the caller of a request may see a case (its data scope), for other modules' routes about a case. */
+  canSee(request: FastifyRequest, idOrNumber: string): Promise<boolean>;
   start(): Promise<void>;
   stop(): Promise<void>;
   routes(app: HttpApp): void;
@@ -62,6 +64,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
     importer,
     open311,
     repository,
+    canSee: (request, idOrNumber) => service.canSee(idOrNumber, actorFrom(request, deps.organization, service, deps.identify)),
     async start() {
       await service.load();
       // The in-process scheduler: lights and chases fire within one interval of their time.

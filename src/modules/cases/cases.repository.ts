@@ -385,6 +385,18 @@ export class CasesRepository {
     return r?.id ?? null;
   }
 
+  /** Open cases (pending dispatch to returned) due before `at`, counted by main department (null: not yet dispatched). */
+  async overdueByDepartment(at: string): Promise<Array<{ departmentId: string | null; n: number }>> {
+    const rows = await this.db.selectFrom('cases_case')
+      .select(['main_department_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', 'in', ['pending_dispatch', 'dispatched', 'handling', 'returned'])
+      .where('due_at', 'is not', null)
+      .where('due_at', '<', at)
+      .groupBy('main_department_id')
+      .execute();
+    return rows.map((r) => ({ departmentId: r.main_department_id, n: Number(r.n) }));
+  }
+
   async countByState(): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('cases_case').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
     return Object.fromEntries(rows.map((r) => [r.state, this.dialect.num(r.n)]));

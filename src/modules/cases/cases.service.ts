@@ -255,7 +255,7 @@ export class CasesService implements CasesApi {
       };
       const d: Draft = { c, assignments: [], changed: new Set(), added: new Set(), history: [], events: [], now, actor, seq: 0 };
       this.record(d, 'intake', null, { note: null, public: true, data: { channel: c.channel, repeatOfId } });
-      d.events.push({ name: CASES_EVENTS.received, payload: this.eventPayload(c) });
+      d.events.push({ name: CASES_EVENTS.received, payload: { ...this.eventPayload(c), ...this.receivedFacts(c) } });
       if (input.directAnswer !== undefined) {
         this.closeAtIntake(d, 'direct_answer', input.directAnswer.trim());
       } else if (input.notAccepted !== undefined) {
@@ -338,7 +338,7 @@ export class CasesService implements CasesApi {
       }
       d.now = receivedAt;
       this.record(d, 'import', null, { departmentId: dept, public: true, data: { source: input.external.source, externalId: input.external.id, sourceStatus: input.sourceStatus ?? input.status, ...input.attributes } });
-      d.events.push({ name: CASES_EVENTS.received, payload: { ...this.eventPayload(c), imported: true } });
+      d.events.push({ name: CASES_EVENTS.received, payload: { ...this.eventPayload(c), ...this.receivedFacts(c), imported: true } });
       await this.persist(ctx, d, null, {}, receivedDay);
       return { id, number };
     });
@@ -785,6 +785,15 @@ export class CasesService implements CasesApi {
     return { caseId: c.id, number: c.number, state: c.state, categoryCode: c.categoryCode, areaId: c.areaId, departmentId: c.mainDepartmentId, centreId: c.centreId, channel: c.channel, kind: c.kind, urgency: c.urgency };
   }
 
+  /**
+   * What only the received event carries: when the case came in (imports arrive long after) and a
+   * pseudonymous requester key (the keyed phone hash) so analysis can count distinct requesters
+   * without ever seeing a phone number.
+   */
+  private receivedFacts(c: CaseRecord): { receivedAt: string; requesterKey: string | null } {
+    return { receivedAt: c.receivedAt, requesterKey: c.requesterPhoneKey };
+  }
+
   private phoneKey(phone: string): string {
     return this.config.phoneKey(phone);
   }
@@ -837,6 +846,17 @@ export class CasesService implements CasesApi {
   async timeline(idOrNumber: string, actor?: Actor): Promise<HistoryEntry[]> {
     const { stored } = await this.loadVisible(idOrNumber, actor);
     return this.repo.history(stored.record.id);
+  }
+
+  /** Whether the actor may see a case (false too for a case that does not exist); records no view. */
+  async canSee(idOrNumber: string, actor?: Actor): Promise<boolean> {
+    try {
+      await this.loadVisible(idOrNumber, actor);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return false;
+      throw err;
+    }
   }
 
   /** A case the actor may see, or NOT_FOUND (the same answer as for a case that does not exist). */
@@ -988,6 +1008,14 @@ export class CasesService implements CasesApi {
   }
 
   // ───────────────────────────── KPIs ─────────────────────────────
+
+  /** Open cases past their due time at `at`, by main department, most first (for the daily briefing). */
+  async overdueByDepartment(at: Date): Promise<Array<{ departmentId: string | null; name: string; count: number }>> {
+    const rows = await this.repo.overdueByDepartment(at.toISOString());
+    return rows
+      .map((r) => ({ departmentId: r.departmentId, name: r.departmentId ? (this.org.getDepartment(r.departmentId)?.name ?? r.departmentId) : '未派单', count: r.n }))
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  }
 
   async kpis(query: { from: string; to: string; groupBy: 'department' | 'tier' | 'category' | 'day' | 'all'; categoryPrefix?: string; departmentId?: string; tier?: string }, actor?: Actor): Promise<KpiRow[]> {
     const { from, to } = checkPeriod(query.from, query.to);

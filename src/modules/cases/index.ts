@@ -8,3 +8,4 @@ export { CHANNELS, KINDS, URGENCIES, CASE_STATES, RATINGS, type Channel, type Ki
 export { DEFAULT_CATEGORIES } from './domain/default-categories.ts';
 export { DEFAULT_TIME_LIMITS } from './domain/time-limits.ts';
 export { CASES_PERMISSIONS } from './cases.permissions.ts';
+export { guessKind, guessUrgency } from './import/case-traits.guess.ts';

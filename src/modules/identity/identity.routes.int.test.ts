@@ -83,7 +83,7 @@ describe(`identity over HTTP on ${testEngine()}`, () => {
     expect(setCookie).toMatch(/^cityloop_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.account.username).toBe('li.handler');
-    expect(res.body.permissions).toEqual(['cases.handle', 'cases.kpi', 'cases.personal', 'cases.read', 'organization.read', 'places.read']);
+    expect(res.body.permissions).toEqual(['cases.handle', 'cases.kpi', 'cases.personal', 'cases.read', 'insights.read', 'organization.read', 'places.read']);
     expect(res.text).not.toContain('argon2');
 
     const me = await call<{ account: Account; permissions: string[] }>('GET', '/api/v1/identity/me', { cookie: res.cookie, ip });

@@ -3,6 +3,7 @@ import { ROLES, ORGANIZATION_PERMISSIONS, type Role } from '../../organization/i
 import { CASES_PERMISSIONS } from '../../cases/index.ts';
 import { PLACES_PERMISSIONS } from '../../places/index.ts';
 import { VITALS_PERMISSIONS } from '../../vital-signs/index.ts';
+import { INSIGHTS_PERMISSIONS } from '../../insights/index.ts';
 import { IDENTITY_PERMISSIONS } from '../identity.permissions.ts';
 
 // The permission strings each module declares on its routes, from its index.ts.
@@ -10,6 +11,7 @@ const CASES = CASES_PERMISSIONS;
 const PLACES = PLACES_PERMISSIONS;
 const ORGANIZATION = ORGANIZATION_PERMISSIONS;
 const VITALS = VITALS_PERMISSIONS;
+const INSIGHTS = INSIGHTS_PERMISSIONS;
 
 /** Every permission a role or a token can carry. */
 export const ALL_PERMISSIONS: readonly string[] = [
@@ -17,6 +19,7 @@ export const ALL_PERMISSIONS: readonly string[] = [
   ...Object.values(PLACES),
   ...Object.values(ORGANIZATION),
   ...Object.values(VITALS),
+  ...Object.values(INSIGHTS),
   CALENDAR_ADMIN,
   IDENTITY_PERMISSIONS.admin,
   IDENTITY_PERMISSIONS.auditRead,
@@ -27,18 +30,21 @@ export const ALL_PERMISSIONS: readonly string[] = [
 /** What an API token may be scoped to: any permission (`identity.self` belongs to signed-in people only). */
 export const TOKEN_SCOPES: readonly string[] = ALL_PERMISSIONS;
 
-const agent = [CASES.read, CASES.intake, CASES.callback, CASES.personal, PLACES.read, ORGANIZATION.read];
+const agent = [CASES.read, CASES.intake, CASES.callback, CASES.personal, PLACES.read, ORGANIZATION.read, INSIGHTS.read, INSIGHTS.label];
 
 /** Role → permissions, as data. A role is held for a department; the data scope follows that department. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   agent,
-  dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise, VITALS.read],
+  dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise, VITALS.read, INSIGHTS.reports],
   // Handlers see their own department's KPIs (the data scope limits them to it).
-  handler: [CASES.read, CASES.handle, CASES.personal, CASES.kpi, PLACES.read, ORGANIZATION.read],
-  supervisor: [CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read],
+  handler: [CASES.read, CASES.handle, CASES.personal, CASES.kpi, PLACES.read, ORGANIZATION.read, INSIGHTS.read],
+  supervisor: [
+    CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read,
+    INSIGHTS.read, INSIGHTS.review, INSIGHTS.reports, INSIGHTS.mineHotIssues, INSIGHTS.ackWarnings, INSIGHTS.generateBriefings,
+  ],
   grid_worker: [CASES.read, CASES.intake, CASES.handle, PLACES.read],
   // Analysts see trends, never citizens: no cases.personal.
-  analyst: [CASES.read, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read],
+  analyst: [CASES.read, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read, INSIGHTS.read, INSIGHTS.train, INSIGHTS.reports, INSIGHTS.mineHotIssues, INSIGHTS.generateBriefings],
   admin: ALL_PERMISSIONS,
 };
 
