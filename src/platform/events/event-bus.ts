@@ -172,10 +172,23 @@ export class EventBus {
 
   /** Deliver everything pending now, for tests and CLI commands that need the effects before exiting. */
   async drain(): Promise<void> {
-    await this.running;
-    for (let i = 0; i < 1000; i++) {
-      const delivered = await this.round(true);
-      if (delivered === 0) return;
+    // Rounds never overlap (an overlapping round would hand the same events to a subscriber twice).
+    while (this.running) await this.running;
+    const rounds = (async () => {
+      for (let i = 0; i < 1000; i++) {
+        const delivered = await this.round(true);
+        if (delivered === 0) return;
+      }
+    })();
+    this.running = rounds;
+    try {
+      await rounds;
+    } finally {
+      if (this.running === rounds) this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.schedule(0);
+      }
     }
   }
 
@@ -196,6 +209,11 @@ export class EventBus {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      if (this.running) {
+        // A drain() is delivering: run again after it.
+        this.again = true;
+        return;
+      }
       this.running = this.round(false)
         .catch((err: unknown) => this.logger.error({ err }, 'event delivery round failed'))
         .then(() => undefined)
@@ -228,12 +246,11 @@ export class EventBus {
 
   /** One pass over every subscriber; returns how many events were handled or skipped. */
   private async round(force: boolean): Promise<number> {
-    let total = 0;
-    for (const sub of this.subs.values()) {
-      if (!force && sub.retryAt > Date.now()) continue;
-      total += await this.deliver(sub, force);
-    }
-    return total;
+    // Subscribers are independent (each keeps its own order): delivering them side by side lets
+    // their transactions share commits on SQLite (UnitOfWork group commit).
+    const due = [...this.subs.values()].filter((sub) => force || sub.retryAt <= Date.now());
+    const counts = await Promise.all(due.map((sub) => this.deliver(sub, force)));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   private async deliver(sub: Subscription, force: boolean): Promise<number> {
@@ -248,6 +265,8 @@ export class EventBus {
       .execute();
     let handled = 0;
     for (const row of rows) {
+      // Stopping: leave the rest of the batch for the next start (the cursor keeps what was handled).
+      if (this.stopped && !force) break;
       const seq = Number(row.seq);
       if (seq !== cursor + 1) {
         // A hole: an earlier transaction may still commit (PostgreSQL sequences), or it rolled back.
