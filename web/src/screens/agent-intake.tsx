@@ -50,7 +50,17 @@ export function AgentIntake() {
   const [kind, setKind] = useState<(typeof KINDS)[number]>('complaint');
   const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>('normal');
   const [address, setAddress] = useState('');
-  const [point, setPoint] = useState<{ lng: number; lat: number } | null>(null);
+  const [lngText, setLngText] = useState('');
+  const [latText, setLatText] = useState('');
+  const point = useMemo(() => {
+    const lng = Number(lngText);
+    const lat = Number(latText);
+    return lngText.trim() && latText.trim() && Number.isFinite(lng) && Number.isFinite(lat) ? { lng, lat } : null;
+  }, [lngText, latText]);
+  const setPoint = (p: { lng: number; lat: number } | null) => {
+    setLngText(p ? String(p.lng) : '');
+    setLatText(p ? String(p.lat) : '');
+  };
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CaseView | null>(null);
@@ -174,11 +184,11 @@ export function AgentIntake() {
           <div className="row">
             <label>
               {t('intake.lng')}
-              <input name="lng" inputMode="decimal" value={point?.lng ?? ''} onChange={(e) => setPoint({ lng: Number(e.target.value), lat: point?.lat ?? 0 })} />
+              <input name="lng" inputMode="decimal" value={lngText} onChange={(e) => setLngText(e.target.value)} />
             </label>
             <label>
               {t('intake.lat')}
-              <input name="lat" inputMode="decimal" value={point?.lat ?? ''} onChange={(e) => setPoint({ lat: Number(e.target.value), lng: point?.lng ?? 0 })} />
+              <input name="lat" inputMode="decimal" value={latText} onChange={(e) => setLatText(e.target.value)} />
             </label>
           </div>
           <AreaMap onPick={(p) => setPoint(p)} point={point} height={220} />
