@@ -28,6 +28,15 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The web console in Debian's chromium (playwright-core); skipped with a reason when it is absent.
+        test: {
+          name: 'web-e2e',
+          include: ['test/web/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

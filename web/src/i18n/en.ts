@@ -31,8 +31,8 @@ export const en: Shape<typeof zhCN> = {
   rating: { 5: 'Very satisfied', 4: 'Satisfied', 3: 'Fairly satisfied', 2: 'Dissatisfied', 1: 'Very dissatisfied' },
   intake: {
     title: 'Agent intake', phone: 'Caller phone', name: 'Caller name', caseTitle: 'Title', text: 'Request', category: 'Category', pickCategory: 'Pick a category',
-    kind: 'Kind', urgency: 'Urgency', address: 'Address', lng: 'Longitude', lat: 'Latitude', registerDispatch: 'Register and dispatch', registerOnly: 'Register only',
-    clear: 'Clear', keys: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers and dispatches', created: 'Registered as case {{number}}:', dispatchedTo: 'dispatched to {{name}}',
+    kind: 'Kind', urgency: 'Urgency', address: 'Address', lng: 'Longitude', lat: 'Latitude', registerDispatch: 'Register and dispatch', registerOnly: 'Register only', register: 'Register',
+    clear: 'Clear', keys: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers (the dispatch desk dispatches)', keysDispatch: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers and dispatches', created: 'Registered as case {{number}}:', dispatchedTo: 'dispatched to {{name}}', toDispatchDesk: 'sent to the dispatch desk',
     earlier: 'Earlier cases of this caller ({{count}})', suggestions: 'Suggestions', suggestedDepartment: 'Suggested department: {{name}}', duplicates: 'Possible duplicates',
   },
   dispatch: { pending: 'Pending dispatch ({{count}})', returned: 'Returned, to decide ({{count}})', pick: 'Pick a case on the left to dispatch it' },

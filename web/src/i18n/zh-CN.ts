@@ -27,8 +27,8 @@ export const zhCN = {
   rating: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' },
   intake: {
     title: '话务受理', phone: '来电号码', name: '诉求人姓名', caseTitle: '标题', text: '诉求内容', category: '诉求分类', pickCategory: '请选择分类',
-    kind: '诉求类型', urgency: '紧急程度', address: '地址', lng: '经度', lat: '纬度', registerDispatch: '受理并派单', registerOnly: '仅受理',
-    clear: '清空', keys: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理并派单', created: '已受理，工单编号 {{number}}：', dispatchedTo: '已派至 {{name}}',
+    kind: '诉求类型', urgency: '紧急程度', address: '地址', lng: '经度', lat: '纬度', registerDispatch: '受理并派单', registerOnly: '仅受理', register: '受理',
+    clear: '清空', keys: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理（由派单台派单）', keysDispatch: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理并派单', created: '已受理，工单编号 {{number}}：', dispatchedTo: '已派至 {{name}}', toDispatchDesk: '已转派单台',
     earlier: '该来电的历史工单（{{count}}）', suggestions: '智能建议', suggestedDepartment: '建议承办部门：{{name}}', duplicates: '疑似重复工单',
   },
   dispatch: { pending: '待派单（{{count}}）', returned: '退单待审（{{count}}）', pick: '从左侧选择工单查看并派单' },

@@ -5,6 +5,7 @@ import type { CaseItem, CaseView, Category } from '../types.ts';
 import { CaseTable, ErrorBox, Section, useLoad } from '../ui.tsx';
 import { Link } from '../router.tsx';
 import { AreaMap } from './area-map.tsx';
+import { useSession } from '../session.tsx';
 
 const KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise'] as const;
 const URGENCIES = ['normal', 'urgent', 'critical'] as const;
@@ -39,6 +40,8 @@ export function categoryOptions(items: Category[], lang: string): Array<{ code: 
  */
 export function AgentIntake() {
   const { t, i18n } = useTranslation();
+  // Agents register; dispatching at intake needs cases.dispatch (otherwise the dispatch desk does it).
+  const canDispatch = useSession().can('cases.dispatch');
   const categories = useLoad((signal) => api<{ items: Category[] }>('/api/v1/cases/categories', { signal }), []);
   const options = useMemo(() => categoryOptions(categories.data?.items ?? [], i18n.language), [categories.data, i18n.language]);
   const [phone, setPhone] = useState('');
@@ -128,12 +131,12 @@ export function AgentIntake() {
           className="form"
           onSubmit={(e) => {
             e.preventDefault();
-            void submit(true);
+            void submit(canDispatch);
           }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
-              void submit(true);
+              void submit(canDispatch);
             }
           }}
         >
@@ -194,16 +197,16 @@ export function AgentIntake() {
           <AreaMap onPick={(p) => setPoint(p)} point={point} height={220} />
           <ErrorBox error={error} />
           <div className="buttons">
-            <button type="submit" className="primary" disabled={busy} title="Ctrl+Enter">{t('intake.registerDispatch')}</button>
-            <button type="button" disabled={busy} onClick={() => void submit(false)}>{t('intake.registerOnly')}</button>
+            <button type="submit" className="primary" disabled={busy} title="Ctrl+Enter">{t(canDispatch ? 'intake.registerDispatch' : 'intake.register')}</button>
+            {canDispatch && <button type="button" disabled={busy} onClick={() => void submit(false)}>{t('intake.registerOnly')}</button>}
             <button type="button" onClick={reset}>{t('intake.clear')}</button>
           </div>
-          <p className="muted small">{t('intake.keys')}</p>
+          <p className="muted small">{t(canDispatch ? 'intake.keysDispatch' : 'intake.keys')}</p>
         </form>
         {created && (
           <p className="success" role="status" data-testid="intake-created" data-number={created.number}>
             {t('intake.created', { number: created.number })} <Link to={`/cases/${created.number}`}>{created.number}</Link>
-            {created.mainDepartmentName && <> · {t('intake.dispatchedTo', { name: created.mainDepartmentName })}</>}
+            {' · '}{created.mainDepartmentName ? t('intake.dispatchedTo', { name: created.mainDepartmentName }) : t('intake.toDispatchDesk')}
           </p>
         )}
       </Section>
