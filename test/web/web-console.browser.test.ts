@@ -216,11 +216,24 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
     await citizen.getByTestId('rated').waitFor();
     expect(await overflow(citizen)).toBeLessThanOrEqual(0);
 
+    // The citizen also reports a new problem from the phone; it waits at the centre for dispatch.
+    await citizen.getByRole('tab', { name: '反映问题' }).click();
+    await citizen.locator('select[name=category]').selectOption('02.01.01');
+    await citizen.locator('textarea[name=text]').fill('小区门口垃圾桶满了三天没人清运。');
+    await citizen.locator('input[name=phone]').fill('13900001111');
+    await citizen.getByRole('button', { name: '提交' }).click();
+    const reported = citizen.getByTestId('report-done');
+    await citizen.locator('[data-testid=report-done], [role=alert]').first().waitFor();
+    expect(await citizen.locator('[role=alert]').allTextContents()).toEqual([]);
+    const reportedNumber = (await reported.getAttribute('data-number')) ?? '';
+    expect((await app.cases.service.get(reportedNumber)).channel).toBe('web');
+    await shot(citizen, '06-citizen-report-phone');
+
     // The supervisor's table changes by itself: one rated case for the environment bureau.
     await expect.poll(() => ratedCell.textContent(), { timeout: 10_000 }).toBe('1');
     await ratedCell.locator('button').click();
     await supervisor.getByTestId('drill').locator(`tr[data-number="${caseNumber}"]`).waitFor();
-    await shot(supervisor, '06-supervision-kpi');
+    await shot(supervisor, '07-supervision-kpi');
     timings.scenario = performance.now() - t0;
 
     const stored = await app.cases.service.get(caseNumber);
@@ -237,7 +250,7 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
       { path: '/supervision', ready: '[data-testid=kpis]', phone: true },
       { path: `/cases/${caseNumber}`, ready: '[data-testid=timeline] li', phone: true },
       { path: '/admin', ready: '[data-testid=admin-departments] tbody tr', phone: false },
-      { path: '/big-screen', ready: '[data-testid=count-open] .value', phone: false },
+      { path: '/big-screen', ready: '[data-testid=area-map][data-ready=yes], [data-testid=map-unavailable]', phone: false },
       { path: '/citizen', ready: 'input[name=number]', phone: true },
     ];
     const problems: string[] = [];

@@ -134,7 +134,7 @@ function Report() {
       setError(err);
     }
   };
-  if (done) return <section className="panel"><p className="success" role="status" data-testid="report-done">{t('citizen.reported', { number: done })}</p></section>;
+  if (done) return <section className="panel"><p className="success" role="status" data-testid="report-done" data-number={done}>{t('citizen.reported', { number: done })}</p></section>;
   return (
     <section className="panel">
       <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
