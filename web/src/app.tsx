@@ -56,9 +56,11 @@ function Shell() {
   const { me, can, logout } = useSession();
   const visible = SCREENS.filter((s) => s.any.some((p) => can(p)));
 
+  // Landing screen: the first one the account may open, dispatch desk first (dispatchers also hold intake).
+  const landing = ['/dispatch', '/intake', '/workbench', '/supervision', '/big-screen', '/admin'].find((p) => visible.some((s) => s.path === p)) ?? '/citizen';
   useEffect(() => {
-    if (me && (path === '/' || path === '/login')) navigate(visible[0]?.path ?? '/citizen');
-  }, [me, path, navigate, visible]);
+    if (me && (path === '/' || path === '/login')) navigate(landing);
+  }, [me, path, navigate, landing]);
 
   // The citizen page and the big screen stand alone (no staff chrome).
   if (path.startsWith('/citizen')) return <CitizenPage languageSwitch={<LanguageSwitch />} />;
