@@ -173,6 +173,8 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
     caseNumber = (await created.getAttribute('data-number')) ?? '';
     expect(caseNumber).toMatch(/^\d{12,}$/);
     expect(await created.textContent()).toContain('已转派单台');
+    // No insights module on this server (404): the suggestions panel stays hidden.
+    expect(await agent.getByTestId('suggestions').count()).toBe(0);
     await shot(agent, '02-agent-intake-created');
 
     // The dispatcher sees it arrive without reloading (live stream) and dispatches it as the responsibility list proposes.
@@ -241,6 +243,26 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
     expect([stored.state, stored.rating]).toEqual(['closed', 5]);
   });
 
+  it('shows live suggestions from insights when the server has them, and applies a suggested category', async () => {
+    const page = await open();
+    let asked: unknown = null;
+    // Stands in for the insights module (being built separately): the console only needs its HTTP answer.
+    await page.route('**/api/v1/insights/suggest', async (route) => {
+      asked = route.request().postDataJSON();
+      await route.fulfill({ json: { categories: [{ code: '02.01.02', name: '大气污染', confidence: 0.82, department: { id: 'x', name: '市生态环境局' } }, { code: '02.01.01', name: '噪音污染', confidence: 0.1 }], department: { id: 'x', name: '市生态环境局' }, timeLimit: null, duplicates: [{ number: caseNumber, title: '工地夜间施工扰民' }] } });
+    });
+    await signIn(page, 'agent');
+    await page.locator('textarea[name=text]').fill('工厂烟囱冒黑烟，气味刺鼻');
+    const panel = page.getByTestId('suggestions');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('82%');
+    expect(await panel.textContent()).toContain(caseNumber);
+    await panel.getByRole('button', { name: '02.01.02 大气污染' }).click();
+    await expect.poll(() => page.locator('select[name=category]').inputValue()).toBe('02.01.02');
+    expect(asked).toMatchObject({ text: '工厂烟囱冒黑烟，气味刺鼻' });
+    await shot(page, '08-agent-intake-suggestions');
+  });
+
   it('lays out every screen at 1366×768 and on a 390-px phone, in Chinese and in English, without horizontal overflow', async () => {
     const t0 = performance.now();
     const screens: Array<{ path: string; ready: string; phone: boolean }> = [
@@ -248,7 +270,7 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
       { path: '/dispatch', ready: '[data-testid=pending-queue]', phone: false },
       { path: '/workbench', ready: '[data-testid=to-sign]', phone: true },
       { path: '/supervision', ready: '[data-testid=kpis]', phone: true },
-      { path: `/cases/${caseNumber}`, ready: '[data-testid=timeline] li', phone: true },
+      { path: `/cases/${caseNumber}`, ready: '[data-testid=area-map][data-ready=yes], [data-testid=map-unavailable]', phone: true },
       { path: '/admin', ready: '[data-testid=admin-departments] tbody tr', phone: false },
       { path: '/big-screen', ready: '[data-testid=area-map][data-ready=yes], [data-testid=map-unavailable]', phone: false },
       { path: '/citizen', ready: 'input[name=number]', phone: true },

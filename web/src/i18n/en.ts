@@ -35,7 +35,8 @@ export const en: Shape<typeof zhCN> = {
     clear: 'Clear', keys: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers (the dispatch desk dispatches)', keysDispatch: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers and dispatches', created: 'Registered as case {{number}}:', dispatchedTo: 'dispatched to {{name}}', toDispatchDesk: 'sent to the dispatch desk',
     earlier: 'Earlier cases of this caller ({{count}})', suggestions: 'Suggestions', suggestedDepartment: 'Suggested department: {{name}}', duplicates: 'Possible duplicates',
   },
-  dispatch: { pending: 'Pending dispatch ({{count}})', returned: 'Returned, to decide ({{count}})', pick: 'Pick a case on the left to dispatch it' },
+  tier: { city: 'City', district: 'District', street: 'Street' },
+  dispatch: { centre: 'Centre', allCentres: 'All', pending: 'Pending dispatch ({{count}})', returned: 'Returned, to decide ({{count}})', pick: 'Pick a case on the left to dispatch it' },
   workbench: { toSign: 'To sign for ({{count}})', handling: 'Handling ({{count}})', pick: 'Pick a case on the left to sign for or handle it' },
   supervision: {
     overdue: 'Overdue ({{count}})', atRisk: 'At risk ({{count}})', kpis: 'KPIs by department', from: 'From', to: 'To', export: 'Export CSV',
@@ -52,7 +53,7 @@ export const en: Shape<typeof zhCN> = {
   },
   big: {
     title: 'City operations', back: 'Back to the console', today: 'Received today', open: 'Open cases', red: 'Red-light cases', week: 'Received in 7 days', vitals: 'City vital signs',
-    map: 'Case heat (7 days, by grid)', trend: 'Trend, 14 days', vitalsTitle: 'Vital signs by dimension', hot: 'Hot issues',
+    map: 'Case heat (7 days, by grid)', trend: 'Trend, 14 days', vitalsTitle: 'Vital signs by dimension', hot: 'Hot issues', warnings: 'Early warnings',
   },
   map: { unavailable: 'Map unavailable (WebGL is off in this browser)', clickToPick: 'Click the map to pick the place' },
   admin: {

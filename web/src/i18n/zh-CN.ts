@@ -31,7 +31,8 @@ export const zhCN = {
     clear: '清空', keys: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理（由派单台派单）', keysDispatch: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理并派单', created: '已受理，工单编号 {{number}}：', dispatchedTo: '已派至 {{name}}', toDispatchDesk: '已转派单台',
     earlier: '该来电的历史工单（{{count}}）', suggestions: '智能建议', suggestedDepartment: '建议承办部门：{{name}}', duplicates: '疑似重复工单',
   },
-  dispatch: { pending: '待派单（{{count}}）', returned: '退单待审（{{count}}）', pick: '从左侧选择工单查看并派单' },
+  tier: { city: '市级', district: '区级', street: '街道级' },
+  dispatch: { centre: '派单中心', allCentres: '全部', pending: '待派单（{{count}}）', returned: '退单待审（{{count}}）', pick: '从左侧选择工单查看并派单' },
   workbench: { toSign: '待签收（{{count}}）', handling: '办理中（{{count}}）', pick: '从左侧选择工单签收或办理' },
   supervision: {
     overdue: '超期工单（{{count}}）', atRisk: '临期预警（{{count}}）', kpis: '部门考核指标', from: '从', to: '至', export: '导出 CSV',
@@ -48,7 +49,7 @@ export const zhCN = {
   },
   big: {
     title: '城市运行态势', back: '返回工作台', today: '今日受理', open: '在办工单', red: '红灯工单', week: '近 7 日受理', vitals: '城市体征指数',
-    map: '工单热力（近 7 日，按网格）', trend: '近 14 日趋势', vitalsTitle: '城市体征（各维度）', hot: '热点诉求',
+    map: '工单热力（近 7 日，按网格）', trend: '近 14 日趋势', vitalsTitle: '城市体征（各维度）', hot: '热点诉求', warnings: '预警',
   },
   map: { unavailable: '地图不可用（浏览器未启用 WebGL）', clickToPick: '点击地图选择位置' },
   admin: {

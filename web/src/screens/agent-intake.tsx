@@ -219,7 +219,7 @@ export function AgentIntake() {
         {insightsAvailable && suggestion && (
           <Section title={t('intake.suggestions')} testId="suggestions">
             <ul className="suggest">
-              {suggestion.categories.slice(0, 3).map((s) => (
+              {(suggestion.categories ?? []).slice(0, 3).map((s) => (
                 <li key={s.code}>
                   <button type="button" className="linklike" onClick={() => setCategoryCode(s.code)}>{s.code} {s.name}</button>{' '}
                   <span className="muted">{Math.round(s.confidence * 100)}%{nameOf(s.department) ? ` · ${nameOf(s.department)}` : ''}</span>

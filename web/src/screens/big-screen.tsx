@@ -44,6 +44,14 @@ export function BigScreen() {
       throw err;
     }
   }, [tick]);
+  const warnings = useLoad(async (s) => {
+    try {
+      return await api<{ items: Array<{ title?: string; label?: string; name?: string; level?: string; message?: string }> }>('/api/v1/insights/warnings', { signal: s });
+    } catch (err) {
+      if (err instanceof ApiError) return null;
+      throw err;
+    }
+  }, [tick]);
   const grids = useLoad((s) => api<{ features: Feature[] }>(`/api/v1/places/areas.geojson${qs({ level: 'grid' })}`, { signal: s }), []);
 
   // Case heat: cases of the last 7 days counted per grid (the smallest area a case lies in).
@@ -98,10 +106,16 @@ export function BigScreen() {
               </ul>
             </section>
           )}
+          {warnings.data && (
+            <section className="panel dark" data-testid="warnings">
+              <h2>{t('big.warnings')}</h2>
+              <ol>{(warnings.data.items ?? []).slice(0, 6).map((w, i) => <li key={i}>{w.title ?? w.message ?? w.label ?? w.name} {w.level && <span className="muted">({w.level})</span>}</li>)}</ol>
+            </section>
+          )}
           {hot.data && (
             <section className="panel dark" data-testid="hot-issues">
               <h2>{t('big.hot')}</h2>
-              <ol>{hot.data.items.slice(0, 8).map((h, i) => <li key={i}>{h.title ?? h.label ?? h.name} {h.count !== undefined && <span className="muted">({h.count})</span>}</li>)}</ol>
+              <ol>{(hot.data.items ?? []).slice(0, 8).map((h, i) => <li key={i}>{h.title ?? h.label ?? h.name} {h.count !== undefined && <span className="muted">({h.count})</span>}</li>)}</ol>
             </section>
           )}
         </div>

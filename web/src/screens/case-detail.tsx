@@ -5,6 +5,7 @@ import type { CaseView, HistoryEntry } from '../types.ts';
 import { ErrorBox, LightBadge, StateBadge, formatTime, useLoad } from '../ui.tsx';
 import { Link } from '../router.tsx';
 import { PointMap } from './point-map.tsx';
+import { AreaMap } from './area-map.tsx';
 
 interface Proposal {
   department: { id: string; name: string; nameEn?: string };
@@ -76,7 +77,12 @@ export function CaseDetail({ id, onChanged, showMap = false, version = 0 }: { id
         <dt>{t('case.text')}</dt><dd className="pre">{view.text}</dd>
         {view.reply && (<><dt>{t('case.reply')}</dt><dd className="pre">{view.reply}</dd></>)}
       </dl>
-      {showMap && view.location && <PointMap lng={view.location.lng} lat={view.location.lat} />}
+      {showMap && view.location && (
+        <>
+          <AreaMap level="street" point={{ lng: view.location.lng, lat: view.location.lat }} height={240} />
+          <PointMap lng={view.location.lng} lat={view.location.lat} />
+        </>
+      )}
 
       <section className="actions" aria-label={t('case.actions')}>
         <h3>{t('case.actions')}</h3>
