@@ -13,10 +13,13 @@ function initialLanguage(): 'zh-CN' | 'en' {
   return q === 'en' ? 'en' : 'zh-CN';
 }
 
+const lng = initialLanguage();
+if (typeof document !== 'undefined') document.documentElement.lang = lng;
+
 /** The one i18next instance: zh-CN by default, English on request; every key exists in both. */
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
-  lng: initialLanguage(),
+  lng,
   fallbackLng: 'zh-CN',
   resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
   interpolation: { escapeValue: false },

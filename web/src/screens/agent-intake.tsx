@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, qs } from '../api.ts';
 import type { CaseItem, CaseView, Category } from '../types.ts';
+import { categoryOptions } from '../categories.ts';
 import { CaseTable, ErrorBox, Section, useLoad } from '../ui.tsx';
 import { Link } from '../router.tsx';
 import { AreaMap } from './area-map.tsx';
@@ -20,18 +21,6 @@ interface Suggestion {
 function nameOf(d: { name: string } | string | null | undefined): string | null {
   if (!d) return null;
   return typeof d === 'string' ? d : d.name;
-}
-
-/** Leaf categories with their full path, for the picker. */
-export function categoryOptions(items: Category[], lang: string): Array<{ code: string; label: string }> {
-  const byCode = new Map(items.map((c) => [c.code, c]));
-  const parents = new Set(items.map((c) => c.parentCode).filter(Boolean));
-  const label = (c: Category): string => {
-    const own = lang === 'en' && c.nameEn ? c.nameEn : c.name;
-    const parent = c.parentCode ? byCode.get(c.parentCode) : undefined;
-    return parent ? `${label(parent)} / ${own}` : own;
-  };
-  return items.filter((c) => c.active !== false && !parents.has(c.code)).map((c) => ({ code: c.code, label: `${c.code} ${label(c)}` })).sort((a, b) => a.code.localeCompare(b.code));
 }
 
 /**

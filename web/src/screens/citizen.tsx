@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import type { Category, PublicCase } from '../types.ts';
 import { ErrorBox, formatTime, useLoad } from '../ui.tsx';
-import { categoryOptions } from './agent-intake.tsx';
+import { categoryOptions } from '../categories.ts';
 
 /** Citizen page (市民服务), mobile first: report a problem with its location; follow a case; rate it. */
 export function CitizenPage({ languageSwitch }: { languageSwitch: ReactNode }) {

@@ -38,7 +38,8 @@ export function LoginScreen({ languageSwitch }: { languageSwitch: ReactNode }) {
         </label>
         <ErrorBox error={error} />
         <button type="submit" className="primary" disabled={busy}>{t('login.submit')}</button>
-        <p className="muted small">{t('login.demoHint')}</p>
+        {/* The demo accounts exist only in a demo city, which runs on a developer's machine. */}
+        {['localhost', '127.0.0.1'].includes(location.hostname) && <p className="muted small">{t('login.demoHint')}</p>}
         <Link to="/citizen">{t('login.citizenLink')}</Link>
       </form>
     </div>
