@@ -16,14 +16,14 @@ export const en: Shape<typeof zhCN> = {
   case: {
     number: 'Case number', title: 'Title', state: 'State', department: 'Department', due: 'Due', light: 'Light', category: 'Category', kind: 'Kind',
     requester: 'Requester', address: 'Address', received: 'Received', text: 'Request', reply: 'Reply', actions: 'Actions', noActions: 'No action is open to you now',
-    timeline: 'Timeline', coordinates: 'Coordinates', dispatchTo: 'Dispatch to {{name}} (responsibility list)', dispatchAuto: 'Dispatch automatically',
+    timeline: 'Timeline', coordinates: 'Coordinates', dispatchTo: 'Dispatch to {{name}} (responsibility list)', dispatchAuto: 'Dispatch automatically', rejectReturn: 'Reject the return', upholdReturn: 'Uphold the return', pendingExtension: 'An extension waits for a decision', approve: 'Approve', refuse: 'Refuse',
   },
   action: {
     intake: 'Intake', direct_answer: 'Direct answer', not_accepted: 'Not accepted', dispatch: 'Dispatch', sign_for: 'Sign for', return: 'Return', arbitrate: 'Arbitrate return',
     request_extension: 'Ask for extension', decide_extension: 'Decide extension', reply: 'Reply', resolve: 'Resolve', callback: 'Callback', close: 'Close', merge: 'Merge',
     chase: 'Chase', supervise: 'Supervise', light: 'Deadline light', reopen: 'Reopen', rate: 'Rating',
   },
-  actionText: { return: 'Reason for returning', reply: 'Interim reply', resolve: 'Reply to the citizen (resolves the case)', close: 'Reason for closing', supervise: 'Supervision note', request_extension: 'Reason for the extension (2 working days)' },
+  actionText: { return: 'Reason for returning', reply: 'Interim reply', resolve: 'Reply to the citizen (resolves the case)', close: 'Reason for closing', supervise: 'Supervision note', request_extension: 'Reason for the extension (2 working days)', arbitrate: 'Reason for the decision' },
   state: { pending_dispatch: 'Pending dispatch', dispatched: 'To sign for', handling: 'Handling', returned: 'Returned', resolved: 'Resolved', closed: 'Closed', merged: 'Merged' },
   light: { green: 'Green', yellow: 'Yellow', red: 'Red' },
   kind: { consult: 'Consultation', help: 'Help', complaint: 'Complaint', report: 'Report', suggestion: 'Suggestion', praise: 'Praise' },

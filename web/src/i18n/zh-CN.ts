@@ -12,14 +12,14 @@ export const zhCN = {
   case: {
     number: '工单编号', title: '标题', state: '状态', department: '承办部门', due: '办理期限', light: '亮灯', category: '诉求分类', kind: '诉求类型',
     requester: '诉求人', address: '地址', received: '受理时间', text: '诉求内容', reply: '答复', actions: '可执行操作', noActions: '当前没有可执行的操作',
-    timeline: '办理过程', coordinates: '位置坐标', dispatchTo: '按权责清单派给 {{name}}', dispatchAuto: '自动派单',
+    timeline: '办理过程', coordinates: '位置坐标', dispatchTo: '按权责清单派给 {{name}}', dispatchAuto: '自动派单', rejectReturn: '驳回退单', upholdReturn: '同意退单', pendingExtension: '延期申请待审批', approve: '批准', refuse: '不批准',
   },
   action: {
     intake: '受理', direct_answer: '直接答复', not_accepted: '不予受理', dispatch: '派单', sign_for: '签收', return: '退单', arbitrate: '退单审核',
     request_extension: '申请延期', decide_extension: '延期审批', reply: '答复', resolve: '办结', callback: '回访', close: '关闭', merge: '合并',
     chase: '催办', supervise: '督办', light: '时限预警', reopen: '重启', rate: '评价',
   },
-  actionText: { return: '退单理由', reply: '阶段性答复', resolve: '办结答复（市民可见）', close: '关闭理由', supervise: '督办意见', request_extension: '延期理由（2 个工作日）' },
+  actionText: { return: '退单理由', reply: '阶段性答复', resolve: '办结答复（市民可见）', close: '关闭理由', supervise: '督办意见', request_extension: '延期理由（2 个工作日）', arbitrate: '退单审核意见' },
   state: { pending_dispatch: '待派单', dispatched: '待签收', handling: '办理中', returned: '退单待审', resolved: '已办结', closed: '已关闭', merged: '已合并' },
   light: { green: '绿灯', yellow: '黄灯', red: '红灯' },
   kind: { consult: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议', praise: '表扬' },

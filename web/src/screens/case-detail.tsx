@@ -6,6 +6,7 @@ import { ErrorBox, LightBadge, StateBadge, formatTime, useLoad } from '../ui.tsx
 import { Link } from '../router.tsx';
 import { PointMap } from './point-map.tsx';
 import { AreaMap } from './area-map.tsx';
+import { useSession } from '../session.tsx';
 
 interface Proposal {
   department: { id: string; name: string; nameEn?: string };
@@ -21,6 +22,7 @@ const TEXT_ACTIONS: Record<string, string> = { return: 'reason', reply: 'text', 
  */
 export function CaseDetail({ id, onChanged, showMap = false, version = 0 }: { id: string; onChanged?: () => void; showMap?: boolean; version?: number }) {
   const { t, i18n } = useTranslation();
+  const { me } = useSession();
   const c = useLoad((signal) => api<CaseView>(`/api/v1/cases/${encodeURIComponent(id)}`, { signal }), [id, version]);
   const timeline = useLoad((signal) => api<{ items: HistoryEntry[] }>(`/api/v1/cases/${encodeURIComponent(id)}/timeline`, { signal }), [id, version]);
   const [error, setError] = useState<unknown>(null);
@@ -97,7 +99,7 @@ export function CaseDetail({ id, onChanged, showMap = false, version = 0 }: { id
             <button type="button" disabled={busy} onClick={() => void act('dispatch', { auto: true })}>{t('case.dispatchAuto')}</button>
           </div>
         )}
-        {allowed.includes('sign_for') && view.state === 'dispatched' && (
+        {allowed.includes('sign_for') && (view.state === 'dispatched' || view.assignments.some((a) => a.status === 'pending' && a.departmentId === me?.account.departmentId)) && (
           <button type="button" className="primary" disabled={busy} onClick={() => void act('sign_for', {})}>{t('action.sign_for')}</button>
         )}
         {Object.entries(TEXT_ACTIONS).filter(([a]) => allowed.includes(a)).map(([action, field]) => (
@@ -118,6 +120,23 @@ export function CaseDetail({ id, onChanged, showMap = false, version = 0 }: { id
             <button type="submit" disabled={busy || !texts[action]?.trim()}>{t(`action.${action}`)}</button>
           </form>
         ))}
+        {allowed.includes('arbitrate') && (
+          <div className="action-row">
+            <label className="grow">
+              {t('actionText.arbitrate')}
+              <textarea rows={2} value={texts.arbitrate ?? ''} onChange={(e) => setTexts({ ...texts, arbitrate: e.target.value })} />
+            </label>
+            <button type="button" disabled={busy || !texts.arbitrate?.trim()} onClick={() => void act('arbitrate', { decision: 'reject_return', reason: texts.arbitrate!.trim() })}>{t('case.rejectReturn')}</button>
+            <button type="button" disabled={busy || !texts.arbitrate?.trim()} onClick={() => void act('arbitrate', { decision: 'uphold_return', reason: texts.arbitrate!.trim() })}>{t('case.upholdReturn')}</button>
+          </div>
+        )}
+        {allowed.includes('decide_extension') && view.pendingExtension !== null && (
+          <div className="action-row">
+            <span>{t('case.pendingExtension')}</span>
+            <button type="button" disabled={busy} onClick={() => void act('extension/decision', { approve: true })}>{t('case.approve')}</button>
+            <button type="button" disabled={busy} onClick={() => void act('extension/decision', { approve: false })}>{t('case.refuse')}</button>
+          </div>
+        )}
         {allowed.includes('chase') && <button type="button" disabled={busy} onClick={() => void act('chase', {})}>{t('action.chase')}</button>}
         {allowed.includes('callback') && (
           <div className="action-row">
