@@ -30,6 +30,9 @@ export function webIsStale() {
 /** Build web/dist with Vite's JavaScript API; resolves with the time it took. */
 export async function buildWeb({ quiet = false } = {}) {
   const t0 = performance.now();
+  // Vite takes NODE_ENV from the environment when set: under a test runner (NODE_ENV=test) that would
+  // bundle React's development build. The console is always built for production.
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({ configFile: join(web, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
   return performance.now() - t0;
