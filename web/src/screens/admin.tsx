@@ -47,9 +47,20 @@ export function Admin() {
   const [report, setReport] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const data = useLoad((signal) => (tab ? api<unknown>(tab.load, { signal }) : Promise.resolve(null)), [tab?.key]);
+  // Ids are shown as names: departments and areas, loaded once.
+  const names = useLoad(async (signal) => {
+    const map = new Map<string, string>();
+    const [deps, areas] = await Promise.all([
+      can('organization.read') ? api<{ items: Array<{ id: string; name: string }> }>('/api/v1/organization/departments', { signal }) : Promise.resolve({ items: [] }),
+      can('places.read') ? api<{ items: Array<{ id: string; name: string }> }>('/api/v1/places/areas', { signal }) : Promise.resolve({ items: [] }),
+    ]);
+    for (const x of [...deps.items, ...areas.items]) map.set(x.id, x.name);
+    return map;
+  }, []);
+  const show = (column: string, value: unknown) => ((column === 'departmentId' || column === 'areaId') && typeof value === 'string' ? (names.data?.get(value) ?? value) : cell(value));
   if (!tab) return <p className="error">{t('app.forbidden')}</p>;
   const rows = data.data ? (tab.rows ?? items)(data.data) : [];
-  const shown = filter ? rows.filter((r) => tab.columns.some((c) => cell(r[c]).includes(filter))) : rows;
+  const shown = filter ? rows.filter((r) => tab.columns.some((c) => show(c, r[c]).includes(filter))) : rows;
   const upload = async (file: File) => {
     setError(null);
     setReport(null);
@@ -91,7 +102,7 @@ export function Admin() {
             <thead><tr>{tab.columns.map((c) => <th key={c}>{t(`admin.col.${c}`)}</th>)}</tr></thead>
             <tbody>
               {shown.slice(0, 500).map((r, i) => (
-                <tr key={String(r.id ?? r.code ?? r.date ?? i)}>{tab.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
+                <tr key={String(r.id ?? r.code ?? r.date ?? i)}>{tab.columns.map((c) => <td key={c}>{show(c, r[c])}</td>)}</tr>
               ))}
             </tbody>
           </table>
