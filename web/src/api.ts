@@ -1,5 +1,8 @@
 import { i18n } from './i18n/i18n.ts';
 
+/** Fired on window when the API answers 401: the session is gone. */
+export const SIGNED_OUT_EVENT = 'cityloop:signed-out';
+
 /** A coded error from the CityLoop API (`{ error: { code, message, field? } }`). */
 export class ApiError extends Error {
   constructor(
@@ -38,6 +41,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const payload: unknown = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
     const err = typeof payload === 'object' && payload !== null && 'error' in payload ? (payload as { error: { code?: string; message?: string; field?: string } }).error : {};
+    // The session ended (expired, signed out elsewhere, account deactivated): back to the sign-in screen.
+    if (res.status === 401 && !path.startsWith('/api/v1/identity/login') && typeof window !== 'undefined') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
     throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, err.message ?? res.statusText, err.field);
   }
   return payload as T;

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { Component, useEffect, type ErrorInfo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Router, Link, useRouter } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -92,7 +92,9 @@ function Shell() {
         <LanguageSwitch />
         <button type="button" onClick={() => void logout().then(() => navigate('/login'))}>{t('app.logout')}</button>
       </header>
-      <main>{content}</main>
+      <main>
+        <ScreenBoundary key={path}>{content}</ScreenBoundary>
+      </main>
     </div>
   );
 }
@@ -100,4 +102,23 @@ function Shell() {
 function Forbidden() {
   const { t } = useTranslation();
   return <p className="error" role="alert">{t('app.forbidden')}</p>;
+}
+
+/** A screen that fails to render shows a message instead of blanking the console; navigating away resets it. */
+class ScreenBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override componentDidCatch(error: Error, info: ErrorInfo): void {
+    console.error('screen failed', error, info.componentStack);
+  }
+  override render(): ReactNode {
+    return this.state.failed ? <ScreenFailed /> : this.props.children;
+  }
+}
+
+function ScreenFailed() {
+  const { t } = useTranslation();
+  return <p className="error" role="alert">{t('app.unexpectedError')}</p>;
 }

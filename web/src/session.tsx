@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api } from './api.ts';
+import { api, SIGNED_OUT_EVENT } from './api.ts';
 import type { Me } from './types.ts';
 
 interface SessionValue {
@@ -22,8 +22,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // Signed out (401) or the server unreachable: show the login screen.
       () => live && setMe(null),
     );
+    const onSignedOut = () => setMe(null);
+    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
     return () => {
       live = false;
+      window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
     };
   }, []);
   const value: SessionValue = {

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from './api.ts';
+import { api, ApiError } from './api.ts';
 import { Link } from './router.tsx';
-import type { CaseItem, Light } from './types.ts';
+import type { CaseItem, Category, Light } from './types.ts';
 
 /** Date and time in the city's zone (Asia/Shanghai), short. */
 export function formatTime(iso: string | null | undefined, lang: string): string {
@@ -96,4 +96,26 @@ export function Section({ title, children, actions, testId }: { title: string; c
       {children}
     </section>
   );
+}
+
+let categoriesOnce: Promise<Map<string, Category>> | null = null;
+
+/** A category's name in the UI language (the API names cases in Chinese; the tree has English names too). */
+export function useCategoryName(): (code: string, fallback: string | null) => string {
+  const { i18n } = useTranslation();
+  const [byCode, setByCode] = useState<Map<string, Category> | null>(null);
+  useEffect(() => {
+    let live = true;
+    categoriesOnce ??= api<{ items: Category[] }>('/api/v1/cases/categories').then((r) => new Map(r.items.map((c) => [c.code, c])));
+    categoriesOnce.then((m) => live && setByCode(m), () => {
+      categoriesOnce = null;
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (code, fallback) => {
+    const c = byCode?.get(code);
+    return (i18n.language === 'en' && c?.nameEn ? c.nameEn : c?.name) ?? fallback ?? code;
+  };
 }

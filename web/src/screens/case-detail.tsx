@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, qs } from '../api.ts';
 import type { CaseView, HistoryEntry } from '../types.ts';
-import { ErrorBox, LightBadge, StateBadge, formatTime, useLoad } from '../ui.tsx';
+import { ErrorBox, LightBadge, StateBadge, formatTime, useCategoryName, useLoad } from '../ui.tsx';
 import { Link } from '../router.tsx';
 import { PointMap } from './point-map.tsx';
 import { AreaMap } from './area-map.tsx';
@@ -23,6 +23,7 @@ const TEXT_ACTIONS: Record<string, string> = { return: 'reason', reply: 'text', 
 export function CaseDetail({ id, onChanged, showMap = false, version = 0 }: { id: string; onChanged?: () => void; showMap?: boolean; version?: number }) {
   const { t, i18n } = useTranslation();
   const { me } = useSession();
+  const categoryName = useCategoryName();
   const c = useLoad((signal) => api<CaseView>(`/api/v1/cases/${encodeURIComponent(id)}`, { signal }), [id, version]);
   const timeline = useLoad((signal) => api<{ items: HistoryEntry[] }>(`/api/v1/cases/${encodeURIComponent(id)}/timeline`, { signal }), [id, version]);
   const [error, setError] = useState<unknown>(null);
@@ -69,7 +70,7 @@ export function CaseDetail({ id, onChanged, showMap = false, version = 0 }: { id
         <StateBadge state={view.state} /> <LightBadge light={view.light} />
       </header>
       <dl className="facts">
-        <dt>{t('case.category')}</dt><dd>{view.categoryName ?? view.categoryCode}</dd>
+        <dt>{t('case.category')}</dt><dd>{categoryName(view.categoryCode, view.categoryName)}</dd>
         <dt>{t('case.kind')}</dt><dd>{t(`kind.${view.kind}`)} · {t(`urgency.${view.urgency}`)}</dd>
         <dt>{t('case.requester')}</dt><dd>{[view.requesterName, view.requesterPhone].filter(Boolean).join(' ') || '—'}</dd>
         <dt>{t('case.address')}</dt><dd>{view.location?.address ?? view.address ?? '—'} {view.areaPath.length > 0 && <span className="muted">({view.areaPath.map((a) => a.name).join(' / ')})</span>}</dd>
