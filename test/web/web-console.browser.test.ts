@@ -263,6 +263,25 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
     await shot(page, '08-agent-intake-suggestions');
   });
 
+  it('lets an admin grant a role to an account from the Admin screen', async () => {
+    const page = await open();
+    await signIn(page, 'admin');
+    await page.goto(`${base}/admin`);
+    await page.getByRole('tab', { name: '账号与角色' }).click();
+    const form = page.getByTestId('grant-form');
+    await form.waitFor();
+    const agentId = (await app.identity.api.listAccounts()).find((a) => a.username === 'agent')!.id;
+    await form.locator('select[name=grant-account]').selectOption(agentId);
+    await expect.poll(() => form.locator('select[name=grant-role] option').count()).toBeGreaterThan(1);
+    await form.locator('select[name=grant-role]').selectOption('analyst');
+    await form.getByRole('button', { name: '授予角色' }).click();
+    await form.locator('[role=status], [role=alert]').first().waitFor();
+    expect(await form.locator('[role=alert]').allTextContents()).toEqual([]);
+    const grants = (await app.identity.api.listAccounts()).find((a) => a.username === 'agent')!.grants.map((g) => g.role).sort();
+    expect(grants).toEqual(['agent', 'analyst']);
+    await shot(page, '09-admin-grant');
+  });
+
   it('lays out every screen at 1366×768 and on a 390-px phone, in Chinese and in English, without horizontal overflow', async () => {
     const t0 = performance.now();
     const screens: Array<{ path: string; ready: string; phone: boolean }> = [

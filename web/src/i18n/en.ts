@@ -58,7 +58,7 @@ export const en: Shape<typeof zhCN> = {
   map: { unavailable: 'Map unavailable (WebGL is off in this browser)', clickToPick: 'Click the map to pick the place' },
   admin: {
     departments: 'Departments', staff: 'Staff', accounts: 'Accounts & roles', rules: 'Responsibility list', categories: 'Categories', calendar: 'Holiday calendar',
-    filter: 'Filter', exportCsv: 'Export CSV', importCsv: 'Import CSV', truncated: '{{count}} rows; the first 500 are shown',
+    filter: 'Filter', account: 'Account', role: 'Role', ownDepartment: '(the account\'s department)', grant: 'Grant role', granted: 'Granted {{role}} to {{username}}', exportCsv: 'Export CSV', importCsv: 'Import CSV', truncated: '{{count}} rows; the first 500 are shown',
     col: {
       code: 'Code', name: 'Name', tier: 'Tier', kind: 'Kind', departmentId: 'Department', roles: 'Roles', username: 'Username', displayName: 'Display name',
       grants: 'Role grants', active: 'Active', lastLoginAt: 'Last sign-in', categoryPrefix: 'Category prefix', areaId: 'Area', priority: 'Priority', note: 'Note',

@@ -54,7 +54,7 @@ export const zhCN = {
   map: { unavailable: '地图不可用（浏览器未启用 WebGL）', clickToPick: '点击地图选择位置' },
   admin: {
     departments: '部门', staff: '人员', accounts: '账号与角色', rules: '权责清单', categories: '诉求分类', calendar: '节假日日历',
-    filter: '筛选', exportCsv: '导出 CSV', importCsv: '导入 CSV', truncated: '共 {{count}} 条，仅显示前 500 条',
+    filter: '筛选', account: '账号', role: '角色', ownDepartment: '（账号所属部门）', grant: '授予角色', granted: '已为 {{username}} 授予角色 {{role}}', exportCsv: '导出 CSV', importCsv: '导入 CSV', truncated: '共 {{count}} 条，仅显示前 500 条',
     col: {
       code: '编码', name: '名称', tier: '层级', kind: '类别', departmentId: '部门', roles: '角色', username: '用户名', displayName: '显示名',
       grants: '角色授权', active: '启用', lastLoginAt: '最近登录', categoryPrefix: '分类前缀', areaId: '区域', priority: '优先级', note: '备注',

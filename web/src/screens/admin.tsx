@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { ErrorBox, Section, useLoad } from '../ui.tsx';
 import { useSession } from '../session.tsx';
+import type { Account } from '../types.ts';
+import { GrantForm } from './grant-form.tsx';
 
 type Row = Record<string, unknown>;
 
@@ -97,6 +99,7 @@ export function Admin() {
       >
         <ErrorBox error={data.error ?? error} />
         {report && <pre className="report">{report}</pre>}
+        {tab.key === 'accounts' && <GrantForm accounts={rows as unknown as Account[]} onDone={data.reload} />}
         <div className="table-wrap">
           <table>
             <thead><tr>{tab.columns.map((c) => <th key={c}>{t(`admin.col.${c}`)}</th>)}</tr></thead>
