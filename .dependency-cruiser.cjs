@@ -3,7 +3,8 @@
  *  1. another module is reached only through its index.ts;
  *  2. platform/ imports no module and no app/;
  *  3. modules import no app/;
- *  4. no cycles.
+ *  4. no cycles;
+ *  5. the web console (web/) and the server (src/) share no code: the console talks to the server over HTTP.
  * Tests (*.test.ts) may reach into test/support and app/ to compose a world.
  */
 module.exports = {
@@ -36,9 +37,23 @@ module.exports = {
       to: { path: '^src/app/' },
     },
     {
-      name: 'no-cycles',
+      name: 'web-talks-http-only',
+      comment: 'The browser app reaches the server only over HTTP (fetch, EventSource), never by importing its code',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(src|test|bench|bin)/' },
+    },
+    {
+      name: 'server-imports-no-web',
+      comment: 'The server serves the built console as files; it imports nothing from web/',
       severity: 'error',
       from: { path: '^src/' },
+      to: { path: '^web/' },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: { path: '^(src|web)/' },
       to: { circular: true },
     },
   ],
@@ -47,6 +62,6 @@ module.exports = {
     exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 };

@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'artifacts/**', 'dist/**', 'web/dist/**', 'coverage/**'] },
@@ -14,7 +16,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts', '.dependency-cruiser.cjs'],
+    // The browser app: browser globals, the rules of hooks; it reaches the server only over HTTP.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/modules/**', '**/src/platform/**', '**/src/app/**'], message: 'The web console talks to the server over HTTP only.' }] }],
+    },
+  },
+  {
+    files: ['eslint.config.js', 'vitest.config.ts', '.dependency-cruiser.cjs', 'web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -19,6 +19,7 @@ import { createVitalSignsModule, vitalSignsMigrations, type VitalSignsModule } f
 import { createIdentityModule, identityClaims, identityMigrations, IDENTITY_PERMISSIONS, type IdentityModule } from '../modules/identity/index.ts';
 import { guessKind, guessUrgency, type Caller } from '../modules/cases/index.ts';
 import type { FastifyRequest } from 'fastify';
+import { fileURLToPath } from 'node:url';
 import type { CityLoopConfig } from './config.ts';
 import { resolveDataKeys, type DataKeys } from './data-keys.ts';
 
@@ -36,6 +37,9 @@ export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
   vitals: vitalSignsMigrations,
   insights: insightsMigrations,
 };
+
+/** The built web console (`npm run build:web`), served at `/` by the HTTP server. */
+export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface CityLoop {
   readonly config: CityLoopConfig;
@@ -187,7 +191,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       ready = true;
     },
     async http() {
-      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready, authenticator: options.openAuth ? 'open' : identityModule.authenticator, trustProxy: config.trustProxy === 'on' ? true : config.trustProxy === 'off' ? false : config.trustProxy.split(',').map((a) => a.trim()).filter(Boolean) });
+      const http = await createHttpServer({ logger, metrics, bodyLimit: config.bodyLimit, title: 'CityLoop API', version: '0.1.0', ready: () => ready, authenticator: options.openAuth ? 'open' : identityModule.authenticator, staticRoot: WEB_DIST_DIR, trustProxy: config.trustProxy === 'on' ? true : config.trustProxy === 'off' ? false : config.trustProxy.split(',').map((a) => a.trim()).filter(Boolean) });
       calendarRoutes(http, calendarStore, calendar);
       places.routes(http);
       organization.routes(http);

@@ -17,6 +17,7 @@ import { CasesService, type CasesConfig } from './cases.service.ts';
 import { CaseImporter } from './import/case-importer.ts';
 import { Open311Service } from './open311/open311.service.ts';
 import { open311Routes } from './open311/open311.routes.ts';
+import { CaseStream } from './live/case-stream.ts';
 
 export interface CasesModule {
   readonly api: CasesApi;
@@ -26,6 +27,8 @@ export interface CasesModule {
   readonly repository: CasesRepository;
   /** Whether the caller of a request may see a case (its data scope), for other modules' routes about a case. */
   canSee(request: FastifyRequest, idOrNumber: string): Promise<boolean>;
+  /** Live updates to browsers (server-sent events), scoped per viewer. */
+  readonly stream: CaseStream;
   start(): Promise<void>;
   stop(): Promise<void>;
   routes(app: HttpApp): void;
@@ -55,6 +58,8 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
   const service = new CasesService(repository, deps.uow, deps.clock, deps.calendar, deps.places, deps.organization, deps.config, deps.logger);
   const importer = new CaseImporter(service, deps.organization, deps.logger);
   const open311 = new Open311Service(service, repository, deps.organization, deps.clock, deps.config.zone, deps.verifyOpen311Key);
+  const stream = new CaseStream(service, deps.logger);
+  stream.attach(deps.bus);
   deps.bus.subscribeBroadcast('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;
@@ -65,6 +70,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
     open311,
     repository,
     canSee: (request, idOrNumber) => service.canSee(idOrNumber, actorFrom(request, deps.organization, service, deps.identify)),
+    stream,
     async start() {
       await service.load();
       // The in-process scheduler: lights and chases fire within one interval of their time.
@@ -81,9 +87,12 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
     },
     async stop() {
       if (timer) clearInterval(timer);
+      stream.close();
       await ticking;
     },
     routes(app) {
+      // Before casesRoutes: the stream's path must not be taken for a case id (Fastify prefers static segments anyway).
+      stream.routes(app, (req) => actorFrom(req, deps.organization, service, deps.identify));
       casesRoutes(app, service, deps.organization, deps.places, deps.identify);
       open311Routes(app, open311);
     },

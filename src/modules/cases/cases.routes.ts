@@ -53,6 +53,8 @@ export function actorFrom(request: FastifyRequest, org: OrganizationApi, service
 
 /** Per client address: enough for a person checking a few cases, not for a crawler. */
 const PUBLIC_QUERY_LIMIT = { max: 20, timeWindow: '1 minute' };
+/** Reports from the citizen page: a few a minute per client address is plenty for a person. */
+const PUBLIC_REPORT_LIMIT = { max: 5, timeWindow: '1 minute' };
 
 /** HTTP adapter of the cases module under /api/v1/cases. */
 export function casesRoutes(app: HttpApp, service: CasesService, org: OrganizationApi, places: PlacesApi, identify?: (request: FastifyRequest) => Caller | null): void {
@@ -138,6 +140,24 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
     async (req) => service.publicQuery(req.body.number, req.body.phoneLast4));
   app.post('/api/v1/cases/public/rate', { config: { permission: PUBLIC, rateLimit: PUBLIC_QUERY_LIMIT }, schema: { tags: ['public'], summary: 'Citizen rates a resolved case', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }), rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Note) }, { additionalProperties: false }) } },
     async (req) => service.publicRate(req.body.number, req.body.phoneLast4, req.body.rating, req.body.comment));
+
+  // Citizens' own reports from the web page: a phone number is required (to follow the case and be called back); the case waits at the centre for dispatch.
+  app.post('/api/v1/cases/public/report', { config: { permission: PUBLIC, rateLimit: PUBLIC_REPORT_LIMIT }, schema: { tags: ['public'], summary: 'Citizen reports a problem from the web page (channel web); answers the case number only',
+    body: Type.Object({
+      categoryCode: Type.String({ minLength: 1, maxLength: 100 }), text: Type.String({ minLength: 1, maxLength: 5_000 }), title: Type.Optional(Type.String({ maxLength: 200 })),
+      kind: Type.Optional(Type.Enum(KINDS)), phone: Type.String({ minLength: 5, maxLength: 30 }), name: Type.Optional(Type.String({ maxLength: 60 })),
+      address: Type.Optional(Type.String({ maxLength: 300 })), lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })), lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    }, { additionalProperties: false }) } },
+  async (req, reply) => {
+    const b = req.body;
+    if ((b.lng === undefined) !== (b.lat === undefined)) throw new AppError({ code: 'VALIDATION_FAILED', status: 400, field: b.lng === undefined ? 'lng' : 'lat', zh: '经纬度须同时提供', en: 'lng and lat go together' });
+    const c = await service.intake({
+      channel: 'web', kind: b.kind ?? 'help', categoryCode: b.categoryCode, text: b.text, ...(b.title ? { title: b.title } : {}),
+      requester: { phone: b.phone, ...(b.name ? { name: b.name } : {}) },
+      ...(b.lng !== undefined && b.lat !== undefined ? { location: { lng: b.lng, lat: b.lat, ...(b.address ? { address: b.address } : {}) } } : b.address ? { address: b.address } : {}),
+    }, { id: 'citizen', departmentId: null, ip: req.ip });
+    return reply.status(201).send({ number: c.number, state: c.state });
+  });
 
   // ── KPIs ──
   app.get('/api/v1/cases/kpis', { config: { permission: P.kpi },

@@ -859,6 +859,15 @@ export class CasesService implements CasesApi {
     }
   }
 
+  /** A changed case as a live update tells it, and whether a viewer's data scope lets them hear of it. */
+  async liveNotice(caseId: string): Promise<{ number: string; state: string; light: string; visibleTo(actor: Actor): boolean } | null> {
+    const stored = await this.repo.getStored(caseId);
+    if (!stored) return null;
+    const departments = (await this.repo.assignments(caseId)).map((a) => a.departmentId);
+    const c = stored.record;
+    return { number: c.number, state: c.state, light: c.light, visibleTo: (actor) => inScope(actor.scope, c, departments) };
+  }
+
   /** A case the actor may see, or NOT_FOUND (the same answer as for a case that does not exist). */
   private async loadVisible(idOrNumber: string, actor?: Actor) {
     const id = await this.resolveId(idOrNumber);

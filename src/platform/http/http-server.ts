@@ -10,6 +10,7 @@ import { AppError } from '../errors/app-error.ts';
 import { PUBLIC, type Authenticator, type RouteEntry } from './auth.ts';
 import { findBadText } from '../text/text-safety.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { serveStatic } from './static-files.ts';
 
 /** The Fastify instance type every module's routes are written against. */
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   authenticator: Authenticator | 'open';
   /** Behind a reverse proxy: true, or the proxies' addresses, so request.ip is the client's. */
   trustProxy?: boolean | string[];
+  /** A built single-page app served at `/` for paths no route answers (never /api, /open311, /health, /metrics). */
+  staticRoot?: string;
 }
 
 const routeTables = new WeakMap<object, RouteEntry[]>();
@@ -194,6 +197,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (options.staticRoot && serveStatic(options.staticRoot, request, reply)) return;
     const lang = languageOf(request);
     void reply.status(404).send({
       error: { code: 'ROUTE_NOT_FOUND', message: lang === 'en' ? `No route ${request.method} ${request.url.split('?')[0]}` : `接口不存在：${request.method} ${request.url.split('?')[0]}` },
