@@ -519,3 +519,17 @@ export function assignmentRow(a: Assignment): CasesTables['cases_assignment'] {
     return_reason: a.returnReason, replied_at: a.repliedAt, reply_text: a.replyText, reopened: a.reopened ? 1 : 0, sign_overdue: a.signOverdue ? 1 : 0,
   };
 }
+
+/** The value after `--name` on the command line, if any. */
+export function argText(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** A positive number given as `--name n` (the default when absent); `integer` insists on a whole number. */
+export function argNumber(name: string, def: number, integer = false): number {
+  const text = argText(name);
+  const v = text === undefined ? def : Number(text);
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new Error(`--${name} needs a positive ${integer ? 'whole ' : ''}number`);
+  return v;
+}

@@ -73,7 +73,8 @@ export interface ModelSummary {
 /** A training run and its progress. */
 export interface TrainingRun {
   id: string;
-  trigger: 'manual' | 'schedule' | 'cli';
+  /** `first` is the start-up training of a deployment that has no model yet. */
+  trigger: 'manual' | 'schedule' | 'cli' | 'first';
   status: 'running' | 'done' | 'failed';
   stage: string;
   done: number;

@@ -43,6 +43,20 @@ describe('cityloop insights (CSV commands)', () => {
     expect(Number(rows[1]!.confidence)).toBeGreaterThan(0.34);
   });
 
+  it('classifies odd rows (emoji, markup, huge, traditional, mixed scripts) with a clear result instead of failing', async () => {
+    const model = join(dir, 'model-odd.json');
+    await run(['train', '--csv', SAMPLE, '--text', '主题,详情', '--label', '分类', '--model', model, '--bits', '16']);
+    const input = join(dir, 'odd.csv');
+    const rows = ['😀👍🏽❤️', '<p><script>x()</script></p>', `包工头拖欠工资${'啊'.repeat(300_000)}`, '包工頭拖欠工資三個月', 'Boss не платит 拖欠工资 الراتب', '<b>路灯</b>&nbsp;不亮😡', '\u200b \u3000'];
+    writeFileSync(input, `text\n${rows.map((r) => `"${r}"`).join('\n')}\n`);
+    const output = join(dir, 'odd-out.csv');
+    const r = await run(['classify', '--csv', input, '--text', 'text', '--model', model, '--out', output]);
+    expect(r.out).toMatch(/classified 7 rows \(3 without readable text: empty prediction\)/);
+    const out = parse(readFileSync(output), { bom: true, columns: true }) as Array<Record<string, string>>;
+    expect(out.map((o) => o.predicted)).toEqual(['', '', '工资', '工资', '工资', '路灯', '']);
+    expect(out[2]!.text).toHaveLength(300_007);
+  });
+
   it('evaluates with k-fold cross-validation and prints the per-class table', async () => {
     const r = await run(['evaluate', '--csv', SAMPLE, '--text', '主题,详情', '--label', '分类', '--folds', '3', '--bits', '16']);
     expect(r.out).toMatch(/3-fold cross-validation on 42 messages, 3 classes/);

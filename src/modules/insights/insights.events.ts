@@ -30,7 +30,7 @@ export interface ModelTrainedPayload {
   classes: number;
   /** Macro-F1 of the 5-fold check when one ran, else null. */
   macroF1: number | null;
-  trigger: 'manual' | 'schedule' | 'cli';
+  trigger: 'manual' | 'schedule' | 'cli' | 'first';
 }
 
 /** Payload of insights.duplicate.found. */

@@ -116,6 +116,10 @@ export function createInsightsModule(deps: InsightsModuleDeps): InsightsModule {
     load: () => service.load(),
     async start() {
       await service.load();
+      if (config.trainFirstModel) {
+        // Never fails the start: a refusal is a warning, a failure an error in the log.
+        await service.trainFirstModel().catch((err: unknown) => deps.logger.warn({ err }, 'insights: first training not started'));
+      }
       timer = setInterval(() => {
         if (ticking) return;
         ticking = service
@@ -133,6 +137,7 @@ export function createInsightsModule(deps: InsightsModuleDeps): InsightsModule {
       timer = null;
       await ticking;
       await briefing.stop();
+      service.cancelTraining();
       await service.settled();
     },
     routes(app) {

@@ -162,6 +162,21 @@ describe(`insights (classification, duplicates, reply quality) on ${testEngine()
     expect(huge.json().notes.truncated).toBe(true);
     const traditional = await post('/api/v1/insights/suggest', { text: '老闆拖欠工資三個月不發', title: '<b>欠薪</b>😡' });
     expect(traditional.json()).toMatchObject({ categories: [expect.objectContaining({ code: '05' }), expect.anything(), expect.anything()], notes: { html: true } });
+    // Odd text answers 200 with a clear result, never a crash: emoji or markup only, blank, mixed scripts, a lone surrogate.
+    for (const text of ['😀👍🏽❤️', '<script>alert(1)</script><br/>', ' \n\t\u3000 ', '\u200b\u200d']) {
+      const r = await post('/api/v1/insights/suggest', { text, title: '🙂' });
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject({ categories: [], duplicates: [], notes: { empty: true } });
+    }
+    const mixed = await post('/api/v1/insights/suggest', { text: 'Boss не платит зарплату 拖欠工資 الراتب ３个月 ＡＢＣ', title: `${'工資'.repeat(999)}` });
+    expect(mixed.statusCode).toBe(200);
+    expect(mixed.json()).toMatchObject({ categories: [expect.objectContaining({ code: '05' }), expect.anything(), expect.anything()], notes: { empty: false } });
+    expect(mixed.json().notes.traditional).toBeGreaterThan(0);
+    const longest = await post('/api/v1/insights/suggest', { text: `<div>${'路灯不亮&nbsp;'.repeat(20_000)}</div>`.slice(0, 200_000) });
+    expect(longest.statusCode).toBe(200);
+    expect(longest.json().notes).toMatchObject({ truncated: true, html: true, empty: false });
+    expect((await post('/api/v1/insights/suggest', { text: 'x'.repeat(200_001) })).json().error).toMatchObject({ code: expect.any(String) });
+    expect((await post('/api/v1/insights/suggest', { title: '路灯' })).statusCode).toBe(400);
     const bad = await post('/api/v1/insights/suggest', { text: 'x', lng: 500 });
     expect(bad.statusCode).toBe(400);
     expect((await post('/api/v1/insights/suggest', { text: 'x', extra: 1 })).statusCode).toBe(400);

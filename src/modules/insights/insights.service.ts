@@ -49,6 +49,8 @@ export interface InsightsConfig {
   trainInWorker: boolean;
   /** Check a new model on a held-out fifth before storing it. */
   holdoutCheck: boolean;
+  /** On start, train a first model in the background when there is none and the labelled cases suffice. */
+  trainFirstModel: boolean;
 }
 
 export const DEFAULT_INSIGHTS_CONFIG: InsightsConfig = {
@@ -59,9 +61,12 @@ export const DEFAULT_INSIGHTS_CONFIG: InsightsConfig = {
   labelPolicy: { level: 2, minPerClass: 20 },
   trainInWorker: true,
   holdoutCheck: true,
+  trainFirstModel: true,
 };
 
 const RULES_KEY = 'duplicate_rules';
+/** Fewest labelled cases a training accepts. */
+const MIN_TRAINING_SAMPLES = 30;
 
 const toRun = (r: TrainingRunRow): TrainingRun => ({
   id: r.id, trigger: r.trigger as TrainingRun['trigger'], status: r.status as TrainingRun['status'], stage: r.stage, done: Number(r.done), total: Number(r.total),
@@ -92,6 +97,7 @@ export class InsightsService implements InsightsApi {
   private modelVersion: number | null = null;
   private rules: DuplicateRule[] = [...DEFAULT_DUPLICATE_RULES];
   private training: Promise<unknown> | null = null;
+  private trainingAbort = new AbortController();
   private lastPruneDay = '';
   readonly index: DuplicateIndex;
 
@@ -262,6 +268,28 @@ export class InsightsService implements InsightsApi {
     return { samples, names, skipped: rows.length - samples.length };
   }
 
+  /**
+   * A deployment without a model (first start, the demo city): train one in the background when the
+   * labelled cases suffice, so suggestions work from the first day. Logs at info when it starts, at
+   * warn when there is too little to learn from; null when nothing was started.
+   */
+  async trainFirstModel(): Promise<TrainingRun | null> {
+    if (this.classifier || this.training || (await this.repo.activeModel())) return null;
+    const { samples } = await this.trainingSet();
+    const classes = new Set(samples.map((s) => s.label)).size;
+    if (samples.length < MIN_TRAINING_SAMPLES || classes < 2) {
+      this.logger.warn({ samples: samples.length, classes, need: MIN_TRAINING_SAMPLES }, 'insights: no model yet and too few closed, categorised cases to train one (suggestions stay empty until then)');
+      return null;
+    }
+    this.logger.info({ samples: samples.length, classes }, 'insights: no model yet; training a first one in the background');
+    const run = await this.train('first');
+    const training = this.training as Promise<unknown> | null;
+    void training?.then(() => {
+      if (this.modelVersion !== null) this.logger.info({ version: this.modelVersion, run: run.id }, 'insights: first model trained; suggestions are on');
+    });
+    return run;
+  }
+
   /** Start a training run in the background; its progress is in trainingRuns(). */
   async train(trigger: TrainingRun['trigger'], actor: string | null = null): Promise<TrainingRun> {
     if (this.training) throw new AppError({ code: 'INSIGHTS_TRAINING_RUNNING', status: 409, zh: '已有训练正在进行，请稍后查看进度', en: 'A training run is already in progress' });
@@ -270,6 +298,7 @@ export class InsightsService implements InsightsApi {
       .catch((err: unknown) => {
         // A refusal (too few labelled cases) is recorded on the run; only a real failure is an error.
         if (err instanceof AppError && err.status < 500) this.logger.warn({ code: err.code, run: run.id }, 'insights training refused');
+        else if (err instanceof Error && err.message === 'training cancelled') this.logger.info({ run: run.id }, 'insights training cancelled at shutdown');
         else this.logger.error({ err, run: run.id }, 'insights training failed');
       })
       .finally(() => {
@@ -298,6 +327,12 @@ export class InsightsService implements InsightsApi {
     await this.training;
   }
 
+  /** Stop a training running in a worker (shutdown); its run is recorded as failed. */
+  cancelTraining(): void {
+    this.trainingAbort.abort();
+    this.trainingAbort = new AbortController();
+  }
+
   private async startRun(trigger: TrainingRun['trigger']): Promise<TrainingRun> {
     const row: TrainingRunRow = { id: newId('itr', this.clock.now()), trigger, status: 'running', stage: 'load', done: 0, total: 0, started_at: this.clock.now().toISOString(), finished_at: null, model_version: null, error: null };
     await this.repo.insertRun(row);
@@ -317,7 +352,7 @@ export class InsightsService implements InsightsApi {
     try {
       const { samples, names, skipped } = await this.trainingSet();
       const classes = new Set(samples.map((s) => s.label)).size;
-      if (samples.length < 30 || classes < 2) {
+      if (samples.length < MIN_TRAINING_SAMPLES || classes < 2) {
         throw new AppError({
           code: 'INSIGHTS_NOT_ENOUGH_DATA', status: 409,
           zh: `可用于训练的已办结工单不足：${samples.length} 条、${classes} 个分类（至少 30 条、2 个分类，每类至少 ${this.config.labelPolicy.minPerClass} 条）`,
@@ -327,7 +362,7 @@ export class InsightsService implements InsightsApi {
       }
       progress('features', 0, samples.length);
       const job: TrainingJob = { samples, options: this.config.trainOptions ?? {}, names: [...names], holdout: this.config.holdoutCheck };
-      const { stored, metrics } = this.config.trainInWorker ? await runTrainingInWorker(job, progress) : runTrainingJob(job, progress);
+      const { stored, metrics } = this.config.trainInWorker ? await runTrainingInWorker(job, progress, this.trainingAbort.signal) : runTrainingJob(job, progress);
       await pending;
       const version = await this.storeModel(stored, { ...metrics, skipped }, 'cases', run.trigger, actor);
       await this.repo.updateRun(run.id, { status: 'done', stage: 'done', done: 1, total: 1, finished_at: this.clock.now().toISOString(), model_version: version });

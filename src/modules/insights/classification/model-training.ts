@@ -110,7 +110,8 @@ function tsxEsmApi(): string {
  * Run a training job in a worker thread, so a long training never stalls the server's event loop; falls
  * back to this thread when a worker cannot start. The worker loads TypeScript through tsx like the app.
  */
-export function runTrainingInWorker(job: TrainingJob, progress?: TrainProgress): Promise<{ stored: StoredClassifier; metrics: TrainingMetrics }> {
+export function runTrainingInWorker(job: TrainingJob, progress?: TrainProgress, signal?: AbortSignal): Promise<{ stored: StoredClassifier; metrics: TrainingMetrics }> {
+  if (signal?.aborted) return Promise.reject(new Error('training cancelled'));
   let worker: Worker;
   try {
     const entry = new URL('./training.worker.ts', import.meta.url).href;
@@ -142,9 +143,11 @@ export function runTrainingInWorker(job: TrainingJob, progress?: TrainProgress):
     worker.on('exit', (code) => {
       if (!settled) {
         settled = true;
-        reject(new Error(`training worker stopped with code ${code}`));
+        reject(new Error(signal?.aborted ? 'training cancelled' : `training worker stopped with code ${code}`));
       }
     });
+    // Shutdown must not wait for a long training: the run is recorded as failed and can be repeated.
+    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
   });
 }
 

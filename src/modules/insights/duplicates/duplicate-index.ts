@@ -62,10 +62,12 @@ const ALIVE = 1;
 const HAS_TEXT = 2;
 const DAY_MS = 86_400_000;
 /** A title bigram shared by more cases than this within the window names no particular matter (小区, 问题): skipped. */
-const COMMON_GRAM = 20_000;
+const COMMON_GRAM = 3_000;
 
 const cellKey = (cx: number, cy: number, family: number): number => ((cx + 40_000) * 100_000 + (cy + 20_000)) * 1024 + family;
 const topLevel = (code: string): string => code.split('.')[0] ?? code;
+/** Key base of a family's title postings, cases with a place apart from those without. */
+const postingBase = (family: number, withPlace: boolean): number => (family * 2 + (withPlace ? 1 : 0)) * 65_536;
 
 function fnv(s: string): number {
   let h = 0x811c9dc5;
@@ -260,6 +262,18 @@ export class DuplicateIndex {
     }
   }
 
+  /** First position (1-based) whose time is > t (one past the end when none is). */
+  private upperBound(list: SlotList, t: number): number {
+    let lo = 1;
+    let hi = (list[0] as number) + 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.received[list[mid] as number] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** First position (1-based) whose time is ≥ t. */
   private lowerBound(list: SlotList, t: number): number {
     let lo = 1;
@@ -276,19 +290,28 @@ export class DuplicateIndex {
     return cellKey(Math.floor((this.lng[slot] as number) / CELL_DEG), Math.floor((this.lat[slot] as number) / CELL_DEG), this.family[slot] as number);
   }
 
+  /**
+   * Title postings are kept per family and per "has a place": a located query judges located cases by
+   * distance (the cell grid) and needs the text path only for cases without a place, so it never walks
+   * the (usually far longer) located half.
+   */
+  private postingBase(slot: number): number {
+    return postingBase(this.family[slot] as number, !Number.isNaN(this.lat[slot] as number));
+  }
+
   /** Put a slot into the cell grid and the title postings of its family. */
   private link(slot: number): void {
     if (!Number.isNaN(this.lat[slot] as number)) this.listAdd(this.cells, this.placeKey(slot), slot);
-    const fam = (this.family[slot] as number) * 65_536;
+    const base = this.postingBase(slot);
     const start = this.titleStart[slot] as number;
-    for (let i = 0; i < (this.titleLen[slot] as number); i++) this.listAdd(this.postings, fam + (this.titlePool[start + i] as number), slot);
+    for (let i = 0; i < (this.titleLen[slot] as number); i++) this.listAdd(this.postings, base + (this.titlePool[start + i] as number), slot);
   }
 
   private unlink(slot: number): void {
     if (!Number.isNaN(this.lat[slot] as number)) this.listRemove(this.cells, this.placeKey(slot), slot);
-    const fam = (this.family[slot] as number) * 65_536;
+    const base = this.postingBase(slot);
     const start = this.titleStart[slot] as number;
-    for (let i = 0; i < (this.titleLen[slot] as number); i++) this.listRemove(this.postings, fam + (this.titlePool[start + i] as number), slot);
+    for (let i = 0; i < (this.titleLen[slot] as number); i++) this.listRemove(this.postings, base + (this.titlePool[start + i] as number), slot);
   }
 
   /** Add a case, or refresh its state and category when it is already there. Returns false for ids it cannot hold. */
@@ -476,7 +499,19 @@ export class DuplicateIndex {
     const rule = ruleFor(this.rules, categoryCode);
     const from = at - rule.windowDays * DAY_MS;
     const to = at + rule.windowDays * DAY_MS;
-    const found = new Map<number, { similarity: number; distanceM: number | null }>();
+    // The best `limit` so far, best first (a dense hot spot yields thousands of candidates: no map, no sort).
+    // The grid (located cases) and the text path (cases without a place, for a located query) never
+    // offer the same case twice.
+    const top: Array<{ s: number; similarity: number; distanceM: number | null }> = [];
+    const offer = (slot: number, similarity: number, distanceM: number | null): void => {
+      if (limit <= 0) return;
+      const beats = (x: { similarity: number; distanceM: number | null }) => similarity > x.similarity || (similarity === x.similarity && (distanceM ?? Infinity) < (x.distanceM ?? Infinity));
+      if (top.length === limit && !beats(top[limit - 1] as (typeof top)[number])) return;
+      let i = top.length === limit ? limit - 1 : top.length;
+      while (i > 0 && beats(top[i - 1] as (typeof top)[number])) i--;
+      top.splice(i, 0, { s: slot, similarity, distanceM });
+      if (top.length > limit) top.pop();
+    };
     const located = lng !== null && lat !== null;
     const known = categoryCode ? this.familyIds.get(topLevel(categoryCode)) : undefined;
     const families = categoryCode ? (known === undefined ? [] : [known]) : this.families.map((_, i) => i);
@@ -505,7 +540,7 @@ export class DuplicateIndex {
               if (d > r) continue;
               const sim = this.similarity(sig, s);
               const sameLeaf = categoryCode !== null && this.categories[this.category[s] as number] === categoryCode;
-              if (sim >= this.relatedThreshold || sameLeaf) found.set(s, { similarity: sim, distanceM: d });
+              if (sim >= this.relatedThreshold || sameLeaf) offer(s, sim, d);
             }
           }
         }
@@ -517,19 +552,19 @@ export class DuplicateIndex {
     const touched: number[] = [];
     const useful = sig.title.length;
     for (const fam of families) {
-      const base = fam * 65_536;
-      for (let g = 0; g < sig.title.length; g++) {
-        const list = this.postings.get(base + (sig.title[g] as number));
-        if (!list) continue;
-        const start = this.lowerBound(list, from);
-        const n = list[0] as number;
-        let end = start;
-        while (end <= n && (this.received[list[end] as number] as number) <= to) end++;
-        if (end - start > COMMON_GRAM) continue;
-        for (let i = start; i < end; i++) {
-          const s = list[i] as number;
-          if (counts[s] === 0) touched.push(s);
-          if ((counts[s] as number) < 255) counts[s] = (counts[s] as number) + 1;
+      for (const withPlace of located ? [false] : [false, true]) {
+        const base = postingBase(fam, withPlace);
+        for (let g = 0; g < sig.title.length; g++) {
+          const list = this.postings.get(base + (sig.title[g] as number));
+          if (!list) continue;
+          const start = this.lowerBound(list, from);
+          const end = this.upperBound(list, to);
+          if (end - start > COMMON_GRAM) continue;
+          for (let i = start; i < end; i++) {
+            const s = list[i] as number;
+            if (counts[s] === 0) touched.push(s);
+            if ((counts[s] as number) < 255) counts[s] = (counts[s] as number) + 1;
+          }
         }
       }
     }
@@ -538,24 +573,21 @@ export class DuplicateIndex {
     for (const s of touched) {
       const c = counts[s] as number;
       counts[s] = 0;
-      if (c < need || s === exclude || !((this.flags[s] as number) & ALIVE) || found.has(s)) continue;
+      if (c < need || s === exclude || !((this.flags[s] as number) & ALIVE)) continue;
       if (located && !Number.isNaN(this.lat[s] as number)) continue;
       const sim = this.similarity(sig, s);
-      if (sim >= this.relatedThreshold) found.set(s, { similarity: sim, distanceM: null });
+      if (sim >= this.relatedThreshold) offer(s, sim, null);
     }
-    return [...found.entries()]
-      .sort((a, b) => b[1].similarity - a[1].similarity || (a[1].distanceM ?? Infinity) - (b[1].distanceM ?? Infinity))
-      .slice(0, limit)
-      .map(([s, m]) => ({
-        caseId: this.idAt(s),
-        number: this.oddNumbers.get(s) ?? String(this.numbers[s]),
-        state: this.states[this.state[s] as number] as string,
-        categoryCode: this.categories[this.category[s] as number] as string,
-        receivedAt: new Date(this.received[s] as number).toISOString(),
-        distanceM: m.distanceM === null ? null : Math.round(m.distanceM),
-        similarity: Math.round(m.similarity * 1000) / 1000,
-        likelyDuplicate: m.similarity >= this.duplicateThreshold,
-      }));
+    return top.map(({ s, ...m }) => ({
+      caseId: this.idAt(s),
+      number: this.oddNumbers.get(s) ?? String(this.numbers[s]),
+      state: this.states[this.state[s] as number] as string,
+      categoryCode: this.categories[this.category[s] as number] as string,
+      receivedAt: new Date(this.received[s] as number).toISOString(),
+      distanceM: m.distanceM === null ? null : Math.round(m.distanceM),
+      similarity: Math.round(m.similarity * 1000) / 1000,
+      likelyDuplicate: m.similarity >= this.duplicateThreshold,
+    }));
   }
 
   /** Approximate bytes held (typed arrays exactly, lists with their headers estimated). */
