@@ -15,6 +15,7 @@ import { createCasesModule, casesMigrations, type CasesModule } from '../modules
 import { createOrganizationModule, organizationMigrations, type OrganizationModule } from '../modules/organization/index.ts';
 import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
 import { createVitalSignsModule, vitalSignsMigrations, type VitalSignsModule } from '../modules/vital-signs/index.ts';
+import { createSensingModule, sensingMigrations, type SensingModule } from '../modules/sensing/index.ts';
 import { createIdentityModule, identityClaims, identityMigrations, IDENTITY_PERMISSIONS, type IdentityModule } from '../modules/identity/index.ts';
 import type { Caller } from '../modules/cases/index.ts';
 import type { FastifyRequest } from 'fastify';
@@ -23,7 +24,7 @@ import { resolveDataKeys, type DataKeys } from './data-keys.ts';
 
 /**
  * Every module's migrations, keyed by owner. The dependency graph (one-way, no cycles):
- *   places ← organization ← cases ← identity (identity knows the permissions the modules declare);
+ *   places ← organization ← cases ← sensing ← identity (identity knows the permissions the modules declare);
  *   the app hands cases the caller identity established (no import from cases to identity).
  */
 export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
@@ -33,6 +34,7 @@ export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
   cases: casesMigrations,
   identity: identityMigrations,
   vitals: vitalSignsMigrations,
+  sensing: sensingMigrations,
 };
 
 export interface CityLoop {
@@ -52,6 +54,7 @@ export interface CityLoop {
   readonly cases: CasesModule;
   readonly identity: IdentityModule;
   readonly vitals: VitalSignsModule;
+  readonly sensing: SensingModule;
   /** Load caches and start background work (event delivery, scheduler). */
   start(options?: { background?: boolean }): Promise<void>;
   /** Build the HTTP server with every module's routes. */
@@ -151,11 +154,20 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     config: { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure as 'auto' | 'on' | 'off', adminPassword: config.adminPassword },
   });
   const identityModule = identity;
+  const sensing = createSensingModule({
+    database, uow, bus, clock, logger, places: places.api, organization: organization.api, cases: cases.api,
+    verifyGateway: async (secret) => {
+      const token = await identity?.api.verifyToken(secret);
+      return token ? token.scopes.includes(IDENTITY_PERMISSIONS.sensingIngest) : false;
+    },
+    config: { retentionDays: config.sensingRetentionDays },
+    mqtt: { port: config.mqttPort === 'off' ? null : Number(config.mqttPort), host: config.host, url: config.mqttUrl || null },
+  });
   const vitals = createVitalSignsModule({ database, uow, bus, clock, logger, places: places.api, cases: cases.api, config: { zone: config.zone } });
 
   let ready = false;
   const app: CityLoop = {
-    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals,
+    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals, sensing,
     async start({ background = true } = {}) {
       // Broadcast cursors start now, before the caches load, so no change in between is missed.
       await bus.prime();
@@ -166,9 +178,11 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       if (background) {
         await cases.start();
         await vitals.start();
+        await sensing.start();
         bus.start();
       } else {
         await cases.service.load();
+        await sensing.load();
       }
       ready = true;
     },
@@ -180,6 +194,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       cases.routes(http);
       identityModule.routes(http);
       vitals.routes(http);
+      sensing.routes(http);
       metrics.gauge('cityloop_cases', 'Cases by state', ['state'], async (g) => {
         g.reset();
         for (const [state, n] of Object.entries(await cases.service.stateCounts())) g.labels(state).set(n);
@@ -188,6 +203,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     },
     async close() {
       await Promise.all([...auditsInFlight]);
+      await sensing.stop();
       await cases.stop();
       await vitals.stop();
       await bus.stop();

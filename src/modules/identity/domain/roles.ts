@@ -3,6 +3,7 @@ import { ROLES, ORGANIZATION_PERMISSIONS, type Role } from '../../organization/i
 import { CASES_PERMISSIONS } from '../../cases/index.ts';
 import { PLACES_PERMISSIONS } from '../../places/index.ts';
 import { VITALS_PERMISSIONS } from '../../vital-signs/index.ts';
+import { SENSING_PERMISSIONS } from '../../sensing/index.ts';
 import { IDENTITY_PERMISSIONS } from '../identity.permissions.ts';
 
 // The permission strings each module declares on its routes, from its index.ts.
@@ -10,6 +11,7 @@ const CASES = CASES_PERMISSIONS;
 const PLACES = PLACES_PERMISSIONS;
 const ORGANIZATION = ORGANIZATION_PERMISSIONS;
 const VITALS = VITALS_PERMISSIONS;
+const SENSING = SENSING_PERMISSIONS;
 
 /** Every permission a role or a token can carry. */
 export const ALL_PERMISSIONS: readonly string[] = [
@@ -17,6 +19,8 @@ export const ALL_PERMISSIONS: readonly string[] = [
   ...Object.values(PLACES),
   ...Object.values(ORGANIZATION),
   ...Object.values(VITALS),
+  // sensing.ingest is identity's own token scope (listed below), repeated by sensing for its route.
+  ...Object.values(SENSING).filter((p) => p !== SENSING.ingest),
   CALENDAR_ADMIN,
   IDENTITY_PERMISSIONS.admin,
   IDENTITY_PERMISSIONS.auditRead,
@@ -32,13 +36,14 @@ const agent = [CASES.read, CASES.intake, CASES.callback, CASES.personal, PLACES.
 /** Role → permissions, as data. A role is held for a department; the data scope follows that department. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   agent,
-  dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise, VITALS.read],
+  dispatcher: [...agent, CASES.dispatch, CASES.handle, CASES.supervise, VITALS.read, SENSING.read],
   // Handlers see their own department's KPIs (the data scope limits them to it).
   handler: [CASES.read, CASES.handle, CASES.personal, CASES.kpi, PLACES.read, ORGANIZATION.read],
-  supervisor: [CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read],
-  grid_worker: [CASES.read, CASES.intake, CASES.handle, PLACES.read],
+  // Supervisors and grid workers see and handle alarms (acknowledge, comment, clear after a site check).
+  supervisor: [CASES.read, CASES.supervise, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read, SENSING.read, SENSING.handle],
+  grid_worker: [CASES.read, CASES.intake, CASES.handle, PLACES.read, SENSING.read, SENSING.handle],
   // Analysts see trends, never citizens: no cases.personal.
-  analyst: [CASES.read, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read],
+  analyst: [CASES.read, CASES.kpi, CASES.export, PLACES.read, ORGANIZATION.read, VITALS.read, SENSING.read],
   admin: ALL_PERMISSIONS,
 };
 

@@ -1,0 +1,253 @@
+import { sql, type Generated, type Kysely } from 'kysely';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import type { SqlDialect } from '../../platform/db/dialect/sql-dialect.ts';
+import type { DeviceType } from './domain/device-types.ts';
+import type { Reading } from './domain/reading-validation.ts';
+import type { Bucket, RollupCell } from './domain/rollups.ts';
+
+export type SensingTables = {
+  sensing_device_type: { code: string; body: string; updated_at: string };
+  sensing_device: {
+    id: string; code: string; type_code: string; name: string; lng: number | null; lat: number | null; area_id: string | null; department_id: string | null;
+    consent_at: string | null; consent_by: string | null; active: number; online: number; last_seen_at: string | null; status_changed_at: string | null;
+    attributes: string; created_at: string; updated_at: string;
+  };
+  sensing_reading: { device_id: string; measure: string; at: number; value: number };
+  sensing_rollup: { device_id: string; measure: string; bucket: string; start: number; min: number; max: number; sum: number; count: number };
+  sensing_rule: { id: string; scope: string; scope_id: string; pack: string | null; body: string; active: number; created_at: string; updated_at: string };
+  sensing_alarm: {
+    id: string; device_id: string; type: string; severity: string; open_key: string | null; active: number; acknowledged: number; count: number;
+    first_at: string; last_at: string; cleared_at: string | null; acknowledged_at: string | null; acknowledged_by: string | null; assignee: string | null;
+    rules: string; value: number | null; area_id: string | null; department_id: string | null; incident_id: string | null;
+    case_id: string | null; case_number: string | null; case_closed_at: string | null; version: number;
+  };
+  sensing_alarm_log: { seq: Generated<number>; alarm_id: string; at: string; actor: string | null; action: string; detail: string };
+  sensing_incident: { id: string; alarm_type: string; first_at: string; last_at: string; alarm_count: number };
+};
+
+export type DeviceRow = SensingTables['sensing_device'];
+export type AlarmRow = SensingTables['sensing_alarm'];
+export type RuleRow = SensingTables['sensing_rule'];
+export type IncidentRow = SensingTables['sensing_incident'];
+export type AlarmLogRow = { seq: number; alarm_id: string; at: string; actor: string | null; action: string; detail: string };
+
+/** Rows per INSERT statement: ~4 000 bound values, well under both engines' limits, and a repeated SQL text the statement cache reuses. */
+const CHUNK = 1000;
+
+/** The only place with SQL for the `sensing_*` tables. */
+export class SensingRepository {
+  private readonly db: Kysely<SensingTables>;
+
+  constructor(db: Db, private readonly dialect: SqlDialect) {
+    this.db = db.withTables<SensingTables>();
+  }
+
+  private q(tx?: Tx): Kysely<SensingTables> {
+    return tx ? tx.withTables<SensingTables>() : this.db;
+  }
+
+  // ── readings ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Store readings and fold the ones that were new into the rollups, in one transaction. A reading
+   * already stored (same device, measure, instant: a re-sent batch) is skipped and not counted twice.
+   */
+  async insertReadings(readings: readonly Reading[], fold: (fresh: Reading[]) => RollupCell[]): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const q = tx.withTables<SensingTables>();
+      const fresh: Reading[] = [];
+      for (let i = 0; i < readings.length; i += CHUNK) {
+        const chunk = readings.slice(i, i + CHUNK);
+        const inserted = await q
+          .insertInto('sensing_reading')
+          .values(chunk.map((r) => ({ device_id: r.deviceId, measure: r.measure, at: r.at, value: r.value })))
+          .onConflict((oc) => oc.doNothing())
+          .returning(['device_id', 'measure', 'at'])
+          .execute();
+        if (inserted.length === chunk.length) {
+          for (const r of chunk) fresh.push(r);
+        } else {
+          const keys = new Set(inserted.map((r) => `${r.device_id}\u0000${r.measure}\u0000${Number(r.at)}`));
+          for (const r of chunk) {
+            const k = `${r.deviceId}\u0000${r.measure}\u0000${r.at}`;
+            // The first of duplicates within one batch is the one stored.
+            if (keys.delete(k)) fresh.push(r);
+          }
+        }
+      }
+      const cells = fold(fresh);
+      for (let i = 0; i < cells.length; i += CHUNK) {
+        const chunk = cells.slice(i, i + CHUNK);
+        await q
+          .insertInto('sensing_rollup')
+          .values(chunk.map((c) => ({ device_id: c.deviceId, measure: c.measure, bucket: c.bucket, start: c.start, min: c.min, max: c.max, sum: c.sum, count: c.count })))
+          .onConflict((oc) =>
+            oc.columns(['device_id', 'measure', 'bucket', 'start']).doUpdateSet({
+              // CASE instead of min()/least(): one spelling for both engines.
+              min: sql`case when excluded.min < sensing_rollup.min then excluded.min else sensing_rollup.min end`,
+              max: sql`case when excluded.max > sensing_rollup.max then excluded.max else sensing_rollup.max end`,
+              sum: sql`sensing_rollup.sum + excluded.sum`,
+              count: sql`sensing_rollup.count + excluded.count`,
+            }),
+          )
+          .execute();
+      }
+      return fresh.length;
+    });
+  }
+
+  async readings(query: { deviceId: string; measure?: string; from: number; to: number; limit: number }): Promise<Reading[]> {
+    let q = this.db.selectFrom('sensing_reading').select(['device_id', 'measure', 'at', 'value']).where('device_id', '=', query.deviceId).where('at', '>=', query.from).where('at', '<', query.to);
+    if (query.measure) q = q.where('measure', '=', query.measure);
+    const rows = await q.orderBy('at').limit(query.limit).execute();
+    return rows.map((r) => ({ deviceId: r.device_id, measure: r.measure, at: Number(r.at), value: Number(r.value) }));
+  }
+
+  async countReadings(deviceId?: string): Promise<number> {
+    let q = this.db.selectFrom('sensing_reading').select((eb) => eb.fn.countAll().as('n'));
+    if (deviceId) q = q.where('device_id', '=', deviceId);
+    const row = await q.executeTakeFirst();
+    return this.dialect.num(row?.n);
+  }
+
+  async rollups(query: { deviceId: string; measure: string; bucket: Bucket; from: number; to: number; limit: number }): Promise<RollupCell[]> {
+    const rows = await this.db
+      .selectFrom('sensing_rollup')
+      .selectAll()
+      .where('device_id', '=', query.deviceId)
+      .where('measure', '=', query.measure)
+      .where('bucket', '=', query.bucket)
+      .where('start', '>=', query.from)
+      .where('start', '<', query.to)
+      .orderBy('start')
+      .limit(query.limit)
+      .execute();
+    return rows.map((r) => ({ deviceId: r.device_id, measure: r.measure, bucket: r.bucket as Bucket, start: Number(r.start), min: Number(r.min), max: Number(r.max), sum: Number(r.sum), count: Number(r.count) }));
+  }
+
+  /** Delete raw readings before `before` (epoch ms); rollups stay. Returns rows deleted. */
+  async purgeReadings(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('sensing_reading').where('at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Delete minute rollups before `before` (hour and day rollups are kept for baselines and trends). */
+  async purgeMinuteRollups(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('sensing_rollup').where('bucket', '=', 'm').where('start', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  // ── device types and devices ──────────────────────────────────────────────────────────────
+
+  async deviceTypes(): Promise<DeviceType[]> {
+    const rows = await this.db.selectFrom('sensing_device_type').select('body').orderBy('code').execute();
+    return rows.map((r) => JSON.parse(r.body) as DeviceType);
+  }
+
+  async upsertDeviceType(tx: Tx, t: DeviceType, at: string): Promise<void> {
+    await this.q(tx)
+      .insertInto('sensing_device_type')
+      .values({ code: t.code, body: JSON.stringify(t), updated_at: at })
+      .onConflict((oc) => oc.column('code').doUpdateSet({ body: JSON.stringify(t), updated_at: at }))
+      .execute();
+  }
+
+  async devices(): Promise<DeviceRow[]> {
+    return this.db.selectFrom('sensing_device').selectAll().orderBy('code').execute();
+  }
+
+  async insertDevice(tx: Tx, row: DeviceRow): Promise<void> {
+    await this.q(tx).insertInto('sensing_device').values(row).execute();
+  }
+
+  async updateDevice(tx: Tx | undefined, id: string, patch: Partial<DeviceRow>): Promise<void> {
+    await this.q(tx).updateTable('sensing_device').set(patch).where('id', '=', id).execute();
+  }
+
+  // ── rules ─────────────────────────────────────────────────────────────────────────────────
+
+  async rules(): Promise<RuleRow[]> {
+    return this.db.selectFrom('sensing_rule').selectAll().orderBy('id').execute();
+  }
+
+  async upsertRule(tx: Tx, row: RuleRow): Promise<void> {
+    await this.q(tx)
+      .insertInto('sensing_rule')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ scope: row.scope, scope_id: row.scope_id, pack: row.pack, body: row.body, active: row.active, updated_at: row.updated_at }))
+      .execute();
+  }
+
+  // ── alarms ────────────────────────────────────────────────────────────────────────────────
+
+  async openAlarm(tx: Tx | undefined, deviceId: string, type: string): Promise<AlarmRow | undefined> {
+    return this.q(tx).selectFrom('sensing_alarm').selectAll().where('open_key', '=', `${deviceId}|${type}`).executeTakeFirst();
+  }
+
+  async openAlarms(): Promise<AlarmRow[]> {
+    return this.db.selectFrom('sensing_alarm').selectAll().where('active', '=', 1).execute();
+  }
+
+  async alarm(tx: Tx | undefined, id: string): Promise<AlarmRow | undefined> {
+    return this.q(tx).selectFrom('sensing_alarm').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async alarmByCase(tx: Tx, caseId: string): Promise<AlarmRow[]> {
+    return this.q(tx).selectFrom('sensing_alarm').selectAll().where('case_id', '=', caseId).execute();
+  }
+
+  async insertAlarm(tx: Tx, row: AlarmRow): Promise<void> {
+    await this.q(tx).insertInto('sensing_alarm').values(row).execute();
+  }
+
+  /** Optimistic update: false when someone else changed the alarm first. */
+  async updateAlarm(tx: Tx, id: string, version: number, patch: Partial<AlarmRow>): Promise<boolean> {
+    const r = await this.q(tx).updateTable('sensing_alarm').set({ ...patch, version: version + 1 }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async log(tx: Tx, alarmId: string, at: string, actor: string | null, action: string, detail: object): Promise<void> {
+    await this.q(tx).insertInto('sensing_alarm_log').values({ alarm_id: alarmId, at, actor, action, detail: JSON.stringify(detail) }).execute();
+  }
+
+  async history(alarmId: string): Promise<AlarmLogRow[]> {
+    return this.db.selectFrom('sensing_alarm_log').selectAll().where('alarm_id', '=', alarmId).orderBy('seq').execute();
+  }
+
+  async listAlarms(filter: { active?: boolean; acknowledged?: boolean; type?: string; deviceId?: string; severity?: string; areaIds?: readonly string[] | null; incidentId?: string; limit: number; offset: number }): Promise<AlarmRow[]> {
+    let q = this.db.selectFrom('sensing_alarm').selectAll();
+    if (filter.active !== undefined) q = q.where('active', '=', filter.active ? 1 : 0);
+    if (filter.acknowledged !== undefined) q = q.where('acknowledged', '=', filter.acknowledged ? 1 : 0);
+    if (filter.type) q = q.where('type', '=', filter.type);
+    if (filter.deviceId) q = q.where('device_id', '=', filter.deviceId);
+    if (filter.severity) q = q.where('severity', '=', filter.severity);
+    if (filter.incidentId) q = q.where('incident_id', '=', filter.incidentId);
+    if (filter.areaIds) {
+      if (filter.areaIds.length === 0) return [];
+      q = q.where('area_id', 'in', [...filter.areaIds]);
+    }
+    return q.orderBy('last_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  // ── incidents ─────────────────────────────────────────────────────────────────────────────
+
+  async incident(tx: Tx | undefined, id: string): Promise<IncidentRow | undefined> {
+    return this.q(tx).selectFrom('sensing_incident').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async insertIncident(tx: Tx, row: IncidentRow): Promise<void> {
+    await this.q(tx).insertInto('sensing_incident').values(row).execute();
+  }
+
+  async touchIncident(tx: Tx, id: string, lastAt: string, added: number): Promise<void> {
+    await this.q(tx).updateTable('sensing_incident').set((eb) => ({ last_at: lastAt, alarm_count: eb('alarm_count', '+', added) })).where('id', '=', id).execute();
+  }
+
+  async setIncident(tx: Tx, alarmIds: readonly string[], incidentId: string): Promise<void> {
+    if (alarmIds.length) await this.q(tx).updateTable('sensing_alarm').set({ incident_id: incidentId }).where('id', 'in', [...alarmIds]).execute();
+  }
+
+  async incidents(limit: number): Promise<IncidentRow[]> {
+    return this.db.selectFrom('sensing_incident').selectAll().orderBy('last_at', 'desc').limit(limit).execute();
+  }
+}
