@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliEnv, REPO_ROOT } from '../../../test/support/cli-run.ts';
 import { openDatabase } from '../../platform/db/database.ts';
 import { openTestDatabase, testEngine, type TestDatabase } from '../../platform/testing/test-database.ts';
-import { ALL_MIGRATIONS } from '../../app/compose.ts';
+import { ALL_MIGRATIONS, compose } from '../../app/compose.ts';
+import { loadConfig } from '../../app/config.ts';
 
 /*
  * Nothing acknowledged is lost: a server takes readings over HTTP and MQTT while it is killed with
@@ -97,6 +98,16 @@ describe(`durable acks on ${testEngine()}`, () => {
       expect(lost).toEqual([]);
     } finally {
       await db.close();
+    }
+    // The rollups still in memory died with the process: the next start rebuilds them from the raw readings.
+    const app = await compose(loadConfig(cliEnv(url), { logLevel: 'silent' }), { defaultMetrics: false });
+    try {
+      await app.start({ background: false });
+      const { items } = await app.sensing.service.rollups('kill-1', { measure: 'acc_z', bucket: 'd', from: new Date(base - 86_400_000).toISOString() });
+      const total = Number((await sql<{ n: number | string }>`select count(*) as n from sensing_reading`.execute(app.database.db)).rows[0]!.n);
+      expect(items.reduce((n, c) => n + c.count, 0)).toBe(total);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -56,6 +56,7 @@ export function createSensingModule(deps: SensingModuleDeps): SensingModule {
   // Exactly one process records a closed case on its alarm.
   deps.bus.subscribe('sensing.cases', [CASES_EVENTS.closed], (e) => alarms.onCaseClosed(e));
   let timer: NodeJS.Timeout | null = null;
+  let rollupTimer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const tick = (): void => {
     if (running) return;
@@ -76,12 +77,16 @@ export function createSensingModule(deps: SensingModuleDeps): SensingModule {
       await service.load();
       timer = setInterval(tick, config.tickMs);
       timer.unref();
+      rollupTimer = setInterval(() => void service.flushRollups().catch((err: unknown) => deps.logger.error({ err }, 'rollup flush failed')), config.rollupFlushMs);
+      rollupTimer.unref();
       await mqtt.start();
     },
     async stop() {
       await mqtt.stop();
       if (timer) clearInterval(timer);
+      if (rollupTimer) clearInterval(rollupTimer);
       timer = null;
+      rollupTimer = null;
       await running;
       await service.flush();
     },

@@ -23,6 +23,7 @@ export type SensingTables = {
   };
   sensing_alarm_log: { seq: Generated<number>; alarm_id: string; at: string; actor: string | null; action: string; detail: string };
   sensing_incident: { id: string; alarm_type: string; first_at: string; last_at: string; alarm_count: number };
+  sensing_meta: { key: string; value: string };
 };
 
 export type DeviceRow = SensingTables['sensing_device'];
@@ -49,10 +50,10 @@ export class SensingRepository {
   // ── readings ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Store readings and fold the ones that were new into the rollups, in one transaction. A reading
-   * already stored (same device, measure, instant: a re-sent batch) is skipped and not counted twice.
+   * Store readings in one transaction; returns the ones that were new. A reading already stored
+   * (same device, measure, instant: a re-sent batch) is skipped, so rollups never count it twice.
    */
-  async insertReadings(readings: readonly Reading[], fold: (fresh: Reading[]) => RollupCell[]): Promise<number> {
+  async insertReadings(readings: readonly Reading[]): Promise<Reading[]> {
     return this.db.transaction().execute(async (tx) => {
       const q = tx.withTables<SensingTables>();
       const fresh: Reading[] = [];
@@ -69,13 +70,19 @@ export class SensingRepository {
         } else {
           const keys = new Set(inserted.map((r) => `${r.device_id}\u0000${r.measure}\u0000${Number(r.at)}`));
           for (const r of chunk) {
-            const k = `${r.deviceId}\u0000${r.measure}\u0000${r.at}`;
             // The first of duplicates within one batch is the one stored.
-            if (keys.delete(k)) fresh.push(r);
+            if (keys.delete(`${r.deviceId}\u0000${r.measure}\u0000${r.at}`)) fresh.push(r);
           }
         }
       }
-      const cells = fold(fresh);
+      return fresh;
+    });
+  }
+
+  /** Add cells to the rollups (min/max/sum/count merged with what is stored), in one transaction. */
+  async addRollups(cells: readonly RollupCell[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const q = tx.withTables<SensingTables>();
       for (let i = 0; i < cells.length; i += CHUNK) {
         const chunk = cells.slice(i, i + CHUNK);
         await q
@@ -92,8 +99,32 @@ export class SensingRepository {
           )
           .execute();
       }
-      return fresh.length;
     });
+  }
+
+  /**
+   * Recompute the rollups of every bucket from `from` (epoch ms, aligned to a day) on, from the raw
+   * readings: after an unclean stop, the cells still in memory were lost; the raw readings were not.
+   */
+  async rebuildRollups(from: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const q = tx.withTables<SensingTables>();
+      await q.deleteFrom('sensing_rollup').where('start', '>=', from).execute();
+      for (const [bucket, size] of [['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]] as const) {
+        await sql`insert into sensing_rollup (device_id, measure, bucket, start, min, max, sum, count)
+          select device_id, measure, ${sql.lit(bucket)}, (at / ${sql.lit(size)}) * ${sql.lit(size)}, min(value), max(value), sum(value), count(*)
+          from sensing_reading where at >= ${from} group by device_id, measure, (at / ${sql.lit(size)}) * ${sql.lit(size)}`.execute(tx);
+      }
+    });
+  }
+
+  async meta(key: string): Promise<string | null> {
+    const row = await this.db.selectFrom('sensing_meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async setMeta(tx: Tx | undefined, key: string, value: string): Promise<void> {
+    await this.q(tx).insertInto('sensing_meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
   }
 
   async readings(query: { deviceId: string; measure?: string; from: number; to: number; limit: number }): Promise<Reading[]> {

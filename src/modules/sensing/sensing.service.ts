@@ -9,7 +9,7 @@ import { AlarmService, alarmView, type AlarmTrigger, type AlarmView } from './al
 import { DEFAULT_DEVICE_TYPES, deviceTypeProblem, type DeviceType } from './domain/device-types.ts';
 import { PACK_RULES, PACKS, type PackName } from './domain/packs.ts';
 import { checkBatch, DEFAULT_READING_LIMITS, type ItemProblem, type Reading } from './domain/reading-validation.ts';
-import { BUCKETS, foldRollups, type Bucket, type RollupCell } from './domain/rollups.ts';
+import { BUCKETS, foldInto, type Bucket, type RollupCell } from './domain/rollups.ts';
 import { measuresOf, newRuleState, onReading, onTick, ruleProblem, type Condition, type RuleDef, type RuleState, type Schedule, type Severity } from './domain/rules.ts';
 import { GroupCommit } from './readings/group-commit.ts';
 import { SENSING_EVENTS } from './sensing.events.ts';
@@ -24,9 +24,11 @@ export interface SensingConfig {
   maxBatch: number;
   /** Group commit: wait this long for more readings before a transaction (ms). */
   lingerMs: number;
+  /** How often rollup cells gathered in memory are written (ms). */
+  rollupFlushMs: number;
 }
 
-export const DEFAULT_SENSING_CONFIG: SensingConfig = { retentionDays: 30, tickMs: 2000, maxBatch: 5000, lingerMs: 2 };
+export const DEFAULT_SENSING_CONFIG: SensingConfig = { retentionDays: 30, tickMs: 2000, maxBatch: 5000, lingerMs: 2, rollupFlushMs: 1000 };
 
 /** A rule as stored: the evaluation part plus where it applies and what it does. */
 export interface StoredRule extends RuleDef {
@@ -122,14 +124,46 @@ export class SensingService {
     private readonly config: SensingConfig,
   ) {
     this.writer = new GroupCommit<Reading>(async (items) => {
-      this.stats.stored += await this.repo.insertReadings(items, foldRollups);
+      const fresh = await this.repo.insertReadings(items);
+      this.stats.stored += fresh.length;
+      foldInto(this.cells, fresh);
     }, { lingerMs: config.lingerMs, maxItems: 20_000 });
+  }
+
+  /**
+   * Rollup cells gathered since the last flush. Rollups are derived data: folding them in memory and
+   * writing them once a second costs one upsert per series and bucket per second instead of per
+   * commit. If the process dies first, the next start rebuilds them from the raw readings.
+   */
+  private cells = new Map<string, RollupCell>();
+  private flushingRollups: Promise<void> | null = null;
+
+  /** Write the rollup cells gathered so far (and remember up to when rollups are complete). */
+  async flushRollups(): Promise<void> {
+    while (this.flushingRollups) await this.flushingRollups;
+    if (this.cells.size === 0) return;
+    const cells = [...this.cells.values()];
+    this.cells = new Map();
+    this.flushingRollups = this.repo.addRollups(cells).finally(() => {
+      this.flushingRollups = null;
+    });
+    await this.flushingRollups;
   }
 
   /** Load types, devices and rules; install the default types and packs on an empty database. */
   async load(): Promise<void> {
     const now = this.clock.now().getTime();
     this.startedAt = now;
+    // Rollups still in memory at an unclean stop were lost: rebuild the recent days from raw readings.
+    const clean = await this.repo.meta('rollups_clean');
+    if (clean === '0') {
+      const since = Number((await this.repo.meta('rollups_since')) ?? '0');
+      const from = Math.floor((since - 2 * 86_400_000) / 86_400_000) * 86_400_000;
+      this.logger.warn({ from: iso(Math.max(0, from)) }, 'sensing stopped uncleanly: rebuilding rollups from raw readings');
+      await this.repo.rebuildRollups(Math.max(0, from));
+    }
+    await this.repo.setMeta(undefined, 'rollups_clean', '0');
+    await this.repo.setMeta(undefined, 'rollups_since', String(now));
     let types = await this.repo.deviceTypes();
     if (types.length === 0) {
       await this.uow.run(async ({ tx }) => {
@@ -288,9 +322,11 @@ export class SensingService {
     return { readings, rollups };
   }
 
-  /** Finish queued writes (readings, then alarms). */
+  /** Finish queued writes (readings, rollups, alarms); a clean stop needs no rollup rebuild at the next start. */
   async flush(): Promise<void> {
     await this.writer.close();
+    await this.flushRollups();
+    await this.repo.setMeta(undefined, 'rollups_clean', '1');
     await this.alarms.idle();
   }
 
@@ -413,6 +449,8 @@ export class SensingService {
 
   async rollups(idOrCode: string, query: { measure: string; bucket: Bucket; from?: string; to?: string; limit?: number }): Promise<{ items: Array<Omit<RollupCell, 'deviceId' | 'measure' | 'start' | 'bucket'> & { start: string; mean: number }> }> {
     const d = this.device(idOrCode);
+    // Read your writes: cells still in memory go to the database first.
+    await this.flushRollups();
     const now = this.clock.now().getTime();
     const span = BUCKETS[query.bucket] * 200;
     const rows = await this.repo.rollups({ deviceId: d.id, measure: query.measure, bucket: query.bucket, from: query.from ? Date.parse(query.from) : now - span, to: query.to ? Date.parse(query.to) : now + BUCKETS[query.bucket], limit: query.limit ?? 1000 });

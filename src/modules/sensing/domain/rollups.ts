@@ -28,6 +28,12 @@ export function bucketStart(at: number, bucket: Bucket): number {
  */
 export function foldRollups(readings: readonly Reading[]): RollupCell[] {
   const cells = new Map<string, RollupCell>();
+  foldInto(cells, readings);
+  return [...cells.values()];
+}
+
+/** Fold readings into an accumulator of cells keyed by series × bucket (kept between flushes). */
+export function foldInto(cells: Map<string, RollupCell>, readings: readonly Reading[]): void {
   for (const r of readings) {
     for (const bucket of ['m', 'h', 'd'] as const) {
       const start = bucketStart(r.at, bucket);
@@ -43,7 +49,6 @@ export function foldRollups(readings: readonly Reading[]): RollupCell[] {
       }
     }
   }
-  return [...cells.values()];
 }
 
 /** Merge two cells of the same key (what the database upsert does). */

@@ -81,10 +81,21 @@ export type Transition = { kind: 'raise' | 'clear'; at: number; value: number | 
 
 const HOUR = 3_600_000;
 
-function leavesOf(c: Condition, out: Condition[] = []): Condition[] {
-  if (c.kind === 'all' || c.kind === 'any') for (const x of c.of) leavesOf(x, out);
+function collectLeaves(c: Condition, out: Condition[]): Condition[] {
+  if (c.kind === 'all' || c.kind === 'any') for (const x of c.of) collectLeaves(x, out);
   else out.push(c);
   return out;
+}
+
+// Rules are immutable once built: their leaves and measures are computed once, not per reading.
+const leafCache = new WeakMap<Condition, Condition[]>();
+function leavesOf(c: Condition): Condition[] {
+  let leaves = leafCache.get(c);
+  if (!leaves) {
+    leaves = collectLeaves(c, []);
+    leafCache.set(c, leaves);
+  }
+  return leaves;
 }
 
 /** A fresh state; `since` starts the no-data clocks (a device that never reports is noticed too). */
@@ -288,8 +299,19 @@ export function onTick(rule: RuleDef, state: RuleState, now: number): Transition
   return step(rule, state, now);
 }
 
+const measureCache = new WeakMap<Condition, Set<string> | 'all'>();
+
 /** Measures a rule reads; readings of other measures need not be fed to it (noData without measure reads all). */
 export function measuresOf(c: Condition): Set<string> | 'all' {
+  let m = measureCache.get(c);
+  if (!m) {
+    m = computeMeasures(c);
+    measureCache.set(c, m);
+  }
+  return m;
+}
+
+function computeMeasures(c: Condition): Set<string> | 'all' {
   const out = new Set<string>();
   for (const leaf of leavesOf(c)) {
     if (leaf.kind === 'all' || leaf.kind === 'any') continue;

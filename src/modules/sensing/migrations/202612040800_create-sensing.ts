@@ -112,5 +112,11 @@ export const createSensing: SchemaMigration = {
       .addColumn('last_at', 'text', (c) => c.notNull())
       .addColumn('alarm_count', 'integer', (c) => c.notNull())
       .execute();
+    // Small facts about the module's own state (e.g. whether the rollups were flushed at the last stop).
+    await db.schema
+      .createTable('sensing_meta')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
   },
 };
