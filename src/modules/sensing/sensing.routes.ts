@@ -22,6 +22,7 @@ const RuleBody = Type.Object({
   severity: Type.Enum(SEVERITIES),
   condition: Type.Object({ kind: Type.Enum(['threshold', 'noData', 'rateOfChange', 'baseline', 'all', 'any']) }, { additionalProperties: true }),
   forS: Type.Optional(Type.Number({ minimum: 0, maximum: 604_800 })),
+  clearForS: Type.Optional(Type.Number({ minimum: 0, maximum: 604_800 })),
   schedule: Type.Optional(Type.Object({
     utcOffsetMin: Type.Integer({ minimum: -720, maximum: 840 }),
     windows: Type.Array(Type.Object({ from: Type.String({ maxLength: 5 }), to: Type.String({ maxLength: 5 }), days: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7 })) }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),

@@ -127,8 +127,11 @@ describe(`sensing on ${testEngine()}`, () => {
     const list = (await svc().listAlarms({ deviceId: 'acc-2', type: 'bridge_accel_level' })).items;
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ severity: 'major', count: 2, rules: { 'bridge.acc_z.yellow': 'warning', 'bridge.acc_z.orange': 'major' } });
-    // Down into the yellow band only (below 80 % of orange): back to warning, still one alarm.
+    // Down into the yellow band only (below 80 % of orange) for longer than the 10 s clear hold: back to warning, still one alarm.
     await svc().ingest([{ deviceId: 'acc-2', measure: 'acc_z', value: 0.0035, at: t + 20 }]);
+    await alarms().idle();
+    expect((await svc().listAlarms({ deviceId: 'acc-2', type: 'bridge_accel_level' })).items[0]).toMatchObject({ severity: 'major' });
+    await svc().ingest([{ deviceId: 'acc-2', measure: 'acc_z', value: 0.0035, at: t + 10_100 }]);
     await alarms().idle();
     const again = (await svc().listAlarms({ deviceId: 'acc-2', type: 'bridge_accel_level' })).items;
     expect(again).toHaveLength(1);

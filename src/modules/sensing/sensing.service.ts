@@ -45,6 +45,7 @@ export interface RuleInput {
   severity: Severity;
   condition: Condition;
   forS?: number;
+  clearForS?: number;
   schedule?: Schedule;
   scope: 'type' | 'device';
   scopeId: string;
@@ -479,7 +480,7 @@ export class SensingService {
     const problem = ruleProblem(input, measures);
     if (problem) throw errors.validation('condition', `规则无效：${problem}`, `Invalid rule: ${problem}`);
     const now = this.clock.now().toISOString();
-    const body = { name: input.name, alarmType: input.alarmType, severity: input.severity, condition: input.condition, ...(input.forS !== undefined ? { forS: input.forS } : {}), ...(input.schedule ? { schedule: input.schedule } : {}), openCase: input.openCase ?? null };
+    const body = { name: input.name, alarmType: input.alarmType, severity: input.severity, condition: input.condition, ...(input.forS !== undefined ? { forS: input.forS } : {}), ...(input.clearForS !== undefined ? { clearForS: input.clearForS } : {}), ...(input.schedule ? { schedule: input.schedule } : {}), openCase: input.openCase ?? null };
     const row: RuleRow = { id, scope: input.scope, scope_id: input.scopeId, pack, body: JSON.stringify(body), active: input.active === false ? 0 : 1, created_at: now, updated_at: now };
     await this.uow.run(async ({ tx }) => this.repo.upsertRule(tx, row));
     const rule = this.ruleOf(row);
@@ -494,7 +495,7 @@ export class SensingService {
   async installPack(pack: PackName): Promise<StoredRule[]> {
     const out: StoredRule[] = [];
     for (const r of PACK_RULES[pack]) {
-      out.push(await this.putRule(r.id, { name: r.name, alarmType: r.alarmType, severity: r.severity, condition: r.condition, ...(r.forS !== undefined ? { forS: r.forS } : {}), ...(r.schedule ? { schedule: r.schedule } : {}), scope: 'type', scopeId: r.typeCode, openCase: r.openCase ?? null }, pack));
+      out.push(await this.putRule(r.id, { name: r.name, alarmType: r.alarmType, severity: r.severity, condition: r.condition, ...(r.forS !== undefined ? { forS: r.forS } : {}), ...(r.clearForS !== undefined ? { clearForS: r.clearForS } : {}), ...(r.schedule ? { schedule: r.schedule } : {}), scope: 'type', scopeId: r.typeCode, openCase: r.openCase ?? null }, pack));
     }
     return out;
   }

@@ -14,12 +14,14 @@ const CN = 480;
 const schedule = (windows: Schedule['windows']): Schedule => ({ utcOffsetMin: CN, windows });
 
 /** Yellow / orange / red bands of one measure (JT/T 1037 grades alarms by level; the numbers are per bridge). */
-function bands(pack: string, typeCode: string, alarmType: string, measure: string, name: string, limits: [number, number, number], extra: Partial<Extract<Condition, { kind: 'threshold' }>> = {}): PackRule[] {
+function bands(pack: string, typeCode: string, alarmType: string, measure: string, name: string, limits: [number, number, number], extra: Partial<Extract<Condition, { kind: 'threshold' }>> = {}, clearForS = 10): PackRule[] {
   const levels: Array<[string, Severity, number]> = [['yellow', 'warning', limits[0]], ['orange', 'major', limits[1]], ['red', 'critical', limits[2]]];
   return levels.map(([level, severity, limit]) => ({
     id: `${pack}.${measure}.${level}`, name: `${name}（${level === 'yellow' ? '黄' : level === 'orange' ? '橙' : '红'}色）`, typeCode, alarmType, severity,
     // Cleared only once back below 80 % of the band: a value hovering at the limit does not flap.
     condition: { kind: 'threshold', measure, op: '>', value: limit, abs: true, clear: { op: '<', value: limit * 0.8 }, ...extra },
+    // A vibrating deck crosses a band many times a second: one alarm per episode, cleared after 10 s below.
+    clearForS,
     ...(level === 'red' ? { openCase: { categoryCode: '12.06.01' } } : {}),
   }));
 }
@@ -32,7 +34,8 @@ export const PACK_RULES: Readonly<Record<PackName, readonly PackRule[]>> = {
   bridge: [
     // Bands sized for the monitored test bridge (peaks of a reference load test: 0.006 g, 0.3°).
     ...bands('bridge', 'bridge_accelerometer', 'bridge_accel_level', 'acc_z', '桥梁振动加速度超限', [0.003, 0.005, 0.01]),
-    ...bands('bridge', 'bridge_inclinometer', 'bridge_incline_level', 'incl_deg', '桥梁倾角超限', [0.15, 0.25, 0.5]),
+    // Inclination is quasi-static: its 1 s mean is compared, so vibration picked up by the sensor is not tilt.
+    ...bands('bridge', 'bridge_inclinometer', 'bridge_incline_level', 'incl_deg', '桥梁倾角超限', [0.15, 0.25, 0.5], { meanOverS: 1 }),
     // Strain is compared after temperature compensation (thermal strain of the deck is not load).
     ...bands('bridge', 'bridge_strain', 'bridge_strain_level', 'strain', '桥梁应变超限', [600, 800, 1000], { tempComp: { measure: 'temp_c', perDegree: 10.8, refC: 20 } }),
   ],

@@ -52,6 +52,11 @@ export interface RuleDef {
   condition: Condition;
   /** The condition must hold this long (seconds) before the alarm is raised. */
   forS?: number;
+  /**
+   * Once raised, the condition must stay false this long (seconds) before the alarm clears: a 100 Hz
+   * signal crossing its band back and forth raises one alarm, not one per oscillation.
+   */
+  clearForS?: number;
   schedule?: Schedule;
 }
 
@@ -72,6 +77,8 @@ interface LeafState {
 export interface RuleState {
   leaves: LeafState[];
   pendingSince: number | null;
+  /** Since when the condition has been false while raised (for clearForS). */
+  offSince: number | null;
   raised: boolean;
   /** Latest instant seen (reading time or tick), so time never runs backwards within a state. */
   t: number;
@@ -103,6 +110,7 @@ export function newRuleState(rule: RuleDef, since: number): RuleState {
   return {
     leaves: leavesOf(rule.condition).map(() => ({ latched: false, win: [], winSum: 0, last: null, lastSeen: since, comp: null, hours: new Map() })),
     pendingSince: null,
+    offSince: null,
     raised: false,
     t: since,
   };
@@ -270,9 +278,13 @@ function step(rule: RuleDef, state: RuleState, now: number): Transition {
   if (!on) {
     state.pendingSince = null;
     if (!state.raised) return null;
+    state.offSince ??= now;
+    if (now - state.offSince < (rule.clearForS ?? 0) * 1000) return null;
     state.raised = false;
+    state.offSince = null;
     return { kind: 'clear', at: now, value: valueOf(rule, state) };
   }
+  state.offSince = null;
   if (state.raised) return null;
   state.pendingSince ??= now;
   if (now - state.pendingSince < (rule.forS ?? 0) * 1000) return null;
@@ -327,6 +339,7 @@ export function ruleProblem(rule: Omit<RuleDef, 'id'>, measures: ReadonlySet<str
   if (!/^[a-z][a-z0-9_]{1,59}$/.test(rule.alarmType)) return 'alarmType must be lower_snake (2–60)';
   if (!SEVERITIES.includes(rule.severity)) return `severity must be one of ${SEVERITIES.join(', ')}`;
   if (rule.forS !== undefined && !(rule.forS >= 0 && rule.forS <= 7 * 86400)) return 'forS must be 0 – 7 days';
+  if (rule.clearForS !== undefined && !(rule.clearForS >= 0 && rule.clearForS <= 7 * 86400)) return 'clearForS must be 0 – 7 days';
   if (rule.schedule) {
     if (!rule.schedule.windows.length) return 'schedule has no window';
     for (const w of rule.schedule.windows) {
