@@ -53,6 +53,7 @@ export function createSensingModule(deps: SensingModuleDeps): SensingModule {
   const alarms = new AlarmService(repo, deps.uow, deps.clock, deps.logger, deps.cases ?? null, deps.correlation);
   const service = new SensingService(repo, deps.uow, deps.clock, deps.logger, deps.places, deps.organization ?? null, alarms, config);
   const mqtt = new SensingMqtt({ port: null, host: '127.0.0.1', url: null, ...deps.mqtt }, { logger: deps.logger, ingest: (items) => service.ingest(items), verifyGateway: deps.verifyGateway, maxBatch: config.maxBatch });
+  service.setCommandSink((code, body) => mqtt.command(code, body));
   // Exactly one process records a closed case on its alarm.
   deps.bus.subscribe('sensing.cases', [CASES_EVENTS.closed], (e) => alarms.onCaseClosed(e));
   let timer: NodeJS.Timeout | null = null;

@@ -198,6 +198,36 @@ describe(`sensing on ${testEngine()}`, () => {
     expect((await alarms().get(off!.id)).active).toBe(false);
   });
 
+  it('steers a street light from its pedestrian counter at night and sends the level as an MQTT command', async () => {
+    await svc().upsertDevices([
+      { code: 'ped-1', typeCode: 'pedestrian_counter', name: '步行街行人计数器', location: EAST_GRID_1 },
+      { code: 'sl-1', typeCode: 'street_light', name: '步行街 1 号路灯', location: EAST_GRID_1, attributes: { counter: 'ped-1' } },
+    ]);
+    const broker = new SensingMqtt({ port: 0, host: '127.0.0.1', url: null }, { logger: w.app.logger, ingest: (items) => svc().ingest(items), verifyGateway: async (t) => t === 'light-secret-000001', maxBatch: 10 });
+    await broker.start();
+    svc().setCommandSink((code, body) => broker.command(code, body));
+    try {
+      const light = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port()}`, { username: 'sl-1', password: 'light-secret-000001', reconnectPeriod: 0 });
+      const got: Array<{ level: number }> = [];
+      light.on('message', (_t, payload) => got.push(JSON.parse(payload.toString()) as { level: number }));
+      await light.subscribeAsync('cityloop/sensing/devices/sl-1/commands', { qos: 1 });
+      const night = Date.parse('2026-12-04T14:00:00Z'); // 22:00 in Beijing
+      w.clock.set(new Date(night));
+      await svc().ingest([{ deviceId: 'ped-1', measure: 'count', value: 0, at: now() }]);
+      expect(await svc().steerLights(night)).toEqual([{ light: 'sl-1', level: 20 }]);
+      await svc().ingest([{ deviceId: 'ped-1', measure: 'count', value: 300, at: now() }]);
+      expect(await svc().steerLights(night + 1000)).toEqual([{ light: 'sl-1', level: 100 }]);
+      expect(await svc().steerLights(night + 2000)).toEqual([]); // unchanged: nothing sent
+      const deadline = Date.now() + 3000;
+      while (got.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(got.map((g) => g.level)).toEqual([20, 100]);
+      await light.endAsync();
+    } finally {
+      svc().setCommandSink(() => Promise.resolve());
+      await broker.stop();
+    }
+  });
+
   it('acks an MQTT QoS 1 message only after its readings are stored, and refuses a bad gateway token', async () => {
     const broker = new SensingMqtt({ port: 0, host: '127.0.0.1', url: null }, {
       logger: w.app.logger, ingest: (items) => svc().ingest(items), verifyGateway: async (t) => t === 'gateway-secret-0001', maxBatch: 5000,

@@ -7,6 +7,7 @@ import type { OrganizationApi } from '../organization/index.ts';
 import type { PlacesApi } from '../places/index.ts';
 import { AlarmService, alarmView, type AlarmTrigger, type AlarmView } from './alarms/alarm.service.ts';
 import { DEFAULT_DEVICE_TYPES, deviceTypeProblem, type DeviceType } from './domain/device-types.ts';
+import { DEFAULT_LIGHTING, lightingLevel, type LightingPolicy } from './domain/lighting.ts';
 import { PACK_RULES, PACKS, type PackName } from './domain/packs.ts';
 import { checkBatch, DEFAULT_READING_LIMITS, type ItemProblem, type Reading } from './domain/reading-validation.ts';
 import { BUCKETS, foldInto, type Bucket, type RollupCell } from './domain/rollups.ts';
@@ -113,6 +114,16 @@ export class SensingService {
   private lastPurge = 0;
   readonly writer: GroupCommit<Reading>;
   readonly stats = { accepted: 0, rejected: 0, stored: 0 };
+  /** Latest hourly count per pedestrian counter (device id), and the level each street light was last told. */
+  private footfall = new Map<string, number>();
+  private lightLevels = new Map<string, number>();
+  private command: ((deviceCode: string, body: object) => Promise<void>) | null = null;
+  lightingPolicy: LightingPolicy = DEFAULT_LIGHTING;
+
+  /** Where lighting commands go (the MQTT adapter publishes them to the device's command topic). */
+  setCommandSink(sink: (deviceCode: string, body: object) => Promise<void>): void {
+    this.command = sink;
+  }
 
   constructor(
     private readonly repo: SensingRepository,
@@ -259,6 +270,7 @@ export class SensingService {
         this.lastSeen.set(d.id, now);
         this.seenDirty.add(d.id);
       }
+      if (d.type_code === 'pedestrian_counter' && r.measure === 'count') this.footfall.set(d.id, r.value);
       if (!this.monitored(d)) continue;
       for (const rule of this.rulesFor(d)) {
         const measures = measuresOf(rule.condition);
@@ -299,6 +311,7 @@ export class SensingService {
         if (t) this.alarms.enqueue(t.kind, this.trigger(d, rule, t.at, t.value));
       }
     }
+    await this.steerLights(now);
     if (this.seenDirty.size) {
       const dirty = [...this.seenDirty];
       this.seenDirty.clear();
@@ -313,6 +326,29 @@ export class SensingService {
       this.lastPurge = now;
       await this.purge(now);
     }
+  }
+
+  /**
+   * Street lights with a pedestrian counter (attribute `counter`: the counter's code) follow its
+   * footfall: minimum level on an empty street at night, full with a crowd, off by day; a changed
+   * level is sent as a command to the light. Returns the commands sent.
+   */
+  async steerLights(now: number = this.clock.now().getTime()): Promise<Array<{ light: string; level: number }>> {
+    const sent: Array<{ light: string; level: number }> = [];
+    for (const d of this.devices.values()) {
+      if (d.type_code !== 'street_light' || d.active !== 1) continue;
+      const counterCode = (JSON.parse(d.attributes) as { counter?: unknown }).counter;
+      if (typeof counterCode !== 'string') continue;
+      const counterId = this.byCode.get(counterCode);
+      if (!counterId || !this.footfall.has(counterId)) continue;
+      const current = this.lightLevels.get(d.id) ?? 0;
+      const level = lightingLevel(this.lightingPolicy, this.footfall.get(counterId)!, current, now);
+      if (level === current && this.lightLevels.has(d.id)) continue;
+      this.lightLevels.set(d.id, level);
+      sent.push({ light: d.code, level });
+      if (this.command) await this.command(d.code, { level, at: iso(now), reason: 'footfall' }).catch((err: unknown) => this.logger.warn({ err, light: d.code }, 'lighting command not sent'));
+    }
+    return sent;
   }
 
   /** Delete raw readings past retention and minute rollups past twice that. */
