@@ -114,6 +114,8 @@ describe(`sensing on ${testEngine()}`, () => {
     // Closing the case is recorded on the alarm (cases event, durable subscription).
     await w.app.cases.service.close(alarm!.caseId!, { reason: '现场核实：烟雾已消散' }, TEST_ACTOR);
     await w.app.bus.drain();
+    // The vital-signs index scored the alarm from the event (it never calls sensing).
+    expect(await count('vitals_ledger', `where source_type = 'alarm' and source_id = '${alarm!.id}'`)).toBeGreaterThan(0);
     const after = await alarms().get(alarm!.id);
     expect(after.caseClosedAt).not.toBeNull();
     expect(after.history.at(-1)).toMatchObject({ action: 'case-closed', detail: { caseId: alarm!.caseId } });
