@@ -202,6 +202,15 @@ export class SensingRepository {
     await this.q(tx).insertInto('sensing_device').values(row).execute();
   }
 
+  /** Store last-seen times of many devices in one transaction (one commit, not one per device). */
+  async updateLastSeen(entries: ReadonlyArray<[id: string, at: string]>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      const q = tx.withTables<SensingTables>();
+      for (const [id, at] of entries) await q.updateTable('sensing_device').set({ last_seen_at: at }).where('id', '=', id).execute();
+    });
+  }
+
   async updateDevice(tx: Tx | undefined, id: string, patch: Partial<DeviceRow>): Promise<void> {
     await this.q(tx).updateTable('sensing_device').set(patch).where('id', '=', id).execute();
   }

@@ -312,16 +312,9 @@ export class SensingService {
       }
     }
     await this.steerLights(now);
-    if (this.seenDirty.size) {
-      const dirty = [...this.seenDirty];
-      this.seenDirty.clear();
-      for (const id of dirty) {
-        const at = iso(this.lastSeen.get(id)!);
-        const d = this.devices.get(id);
-        if (d) d.last_seen_at = at;
-        await this.repo.updateDevice(undefined, id, { last_seen_at: at });
-      }
-    }
+    // Last-seen times live in memory; the database copy (for restarts and other processes) is written
+    // every 10 s in one transaction: a commit per device per tick cost more than the readings did.
+    if (this.seenDirty.size && now - this.lastSeenFlush >= 10_000) await this.flushLastSeen(now);
     if (now - this.lastPurge >= 3_600_000) {
       this.lastPurge = now;
       await this.purge(now);
@@ -351,6 +344,22 @@ export class SensingService {
     return sent;
   }
 
+  private lastSeenFlush = 0;
+
+  private async flushLastSeen(now: number): Promise<void> {
+    this.lastSeenFlush = now;
+    const dirty = [...this.seenDirty];
+    this.seenDirty.clear();
+    const entries: Array<[string, string]> = [];
+    for (const id of dirty) {
+      const at = iso(this.lastSeen.get(id)!);
+      const d = this.devices.get(id);
+      if (d) d.last_seen_at = at;
+      entries.push([id, at]);
+    }
+    await this.repo.updateLastSeen(entries);
+  }
+
   /** Delete raw readings past retention and minute rollups past twice that. */
   async purge(now: number = this.clock.now().getTime()): Promise<{ readings: number; rollups: number }> {
     const readings = await this.repo.purgeReadings(now - this.config.retentionDays * 86_400_000);
@@ -363,6 +372,7 @@ export class SensingService {
   async flush(): Promise<void> {
     await this.writer.close();
     await this.flushRollups();
+    await this.flushLastSeen(this.clock.now().getTime());
     await this.repo.setMeta(undefined, 'rollups_clean', '1');
     await this.alarms.idle();
   }
