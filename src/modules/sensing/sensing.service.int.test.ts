@@ -164,6 +164,12 @@ describe(`sensing on ${testEngine()}`, () => {
     expect((page.json() as { history: Array<{ action: string }> }).history.map((h) => h.action).slice(-3)).toEqual(['acknowledged', 'cleared', 'commented']);
     expect((await outbox(SENSING_EVENTS.alarmAcknowledged)).at(-1)).toMatchObject({ alarmId: a!.id });
     expect((await outbox(SENSING_EVENTS.alarmCleared)).at(-1)).toMatchObject({ alarmId: a!.id });
+    // The vibration goes on: the rules start over after a clear by hand and raise a fresh alarm.
+    await svc().ingest([{ deviceId: 'acc-2', measure: 'acc_z', value: 0.004, at: Date.parse(now()) + 20_000 }]);
+    await alarms().idle();
+    const fresh = (await svc().listAlarms({ deviceId: 'acc-2', type: 'bridge_accel_level', active: true })).items;
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.id).not.toBe(a!.id);
     const missing = await http.inject({ method: 'POST', url: '/api/v1/sensing/alarms/alm_nope/acknowledge', payload: {} });
     expect(missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });

@@ -135,6 +135,15 @@ export class SensingService {
     readonly alarms: AlarmService,
     private readonly config: SensingConfig,
   ) {
+    // A rule whose alarm was cleared by hand starts over: if its condition still holds, the next
+    // reading (after its duration) raises a new alarm instead of the rule staying silently "raised".
+    alarms.onClearedByHand = (deviceId, alarmType) => {
+      for (const rule of this.rules.values()) {
+        if (rule.alarmType !== alarmType) continue;
+        const state = this.states.get(`${rule.id}|${deviceId}`);
+        if (state) Object.assign(state, { raised: false, pendingSince: null, offSince: null });
+      }
+    };
     this.writer = new GroupCommit<Reading>(async (items) => {
       const fresh = await this.repo.insertReadings(items);
       this.stats.stored += fresh.length;

@@ -85,6 +85,8 @@ const maxSeverity = (rules: Record<string, Severity>): Severity =>
 export class AlarmService {
   private chain: Promise<unknown> = Promise.resolve();
   private recent: RecentAlarm[] = [];
+  /** Called after a clear by hand, so the rules holding the alarm start over (and may raise it again). */
+  onClearedByHand: (deviceId: string, alarmType: string) => void = () => undefined;
 
   constructor(
     private readonly repo: SensingRepository,
@@ -264,7 +266,9 @@ export class AlarmService {
         const a = await this.repo.alarm(tx, id);
         if (!a) throw errors.notFound('alarm', id, '告警');
         if (a.active === 0) return alarmView(a);
-        return alarmView(await this.clearRow(tx, a, this.clock.now().toISOString(), actor, comment ? { comment } : {}, publish));
+        const view = alarmView(await this.clearRow(tx, a, this.clock.now().toISOString(), actor, comment ? { comment } : {}, publish));
+        this.onClearedByHand(a.device_id, a.type);
+        return view;
       }),
     );
   }
