@@ -187,6 +187,26 @@ describe(`sensing on ${testEngine()}`, () => {
     expect((await svc().listAlarms({ deviceId: 'btn-1', type: 'elderly_sos_button' })).items).toMatchObject([{ severity: 'critical' }]);
   });
 
+  it('judges an elderly resident\'s electricity against the household\'s own history as soon as consent is recorded', async () => {
+    await svc().upsertDevices([{ code: 'meter-1', typeCode: 'electricity_meter', name: '独居老人家庭电表', location: WEST }]);
+    const end = Math.floor(Date.parse(now()) / 3_600_000) * 3_600_000;
+    // Four days of about 0.5 kWh an hour, then twelve hours of almost nothing (stored, not judged: no consent yet).
+    const history = Array.from({ length: 96 }, (_, i) => {
+      const at = end - (96 - i) * 3_600_000 + 60_000;
+      return { deviceId: 'meter-1', measure: 'kwh', value: i >= 84 ? 0.01 : 0.5, at };
+    });
+    expect((await svc().ingest(history)).accepted).toBe(96);
+    await svc().tick();
+    await alarms().idle();
+    expect((await svc().listAlarms({ deviceId: 'meter-1' })).items.filter((a) => a.type === 'elderly_no_electricity')).toHaveLength(0);
+    await svc().setConsent('meter-1', true, '社区网格员 王五');
+    await svc().tick();
+    await alarms().idle();
+    const [alarm] = (await svc().listAlarms({ deviceId: 'meter-1', type: 'elderly_no_electricity' })).items;
+    expect(alarm).toMatchObject({ severity: 'major', active: true });
+    expect(alarm!.caseId).toMatch(/^cas_/);
+  });
+
   it('turns a silent device offline once its type\'s timeout passed (checked on each tick), and online with its next reading', async () => {
     // Bridge sensors time out after 60 s.
     await svc().ingest([{ deviceId: 'acc-1', measure: 'acc_z', value: 0, at: now() }]);

@@ -11,7 +11,7 @@ import { DEFAULT_LIGHTING, lightingLevel, type LightingPolicy } from './domain/l
 import { PACK_RULES, PACKS, type PackName } from './domain/packs.ts';
 import { checkBatch, DEFAULT_READING_LIMITS, type ItemProblem, type Reading } from './domain/reading-validation.ts';
 import { BUCKETS, foldInto, type Bucket, type RollupCell } from './domain/rollups.ts';
-import { measuresOf, newRuleState, onReading, onTick, ruleProblem, type Condition, type RuleDef, type RuleState, type Schedule, type Severity } from './domain/rules.ts';
+import { baselineNeeds, measuresOf, newRuleState, onReading, onTick, primeBaselines, ruleProblem, type Condition, type RuleDef, type RuleState, type Schedule, type Severity } from './domain/rules.ts';
 import { GroupCommit } from './readings/group-commit.ts';
 import { SENSING_EVENTS } from './sensing.events.ts';
 import type { DeviceRow, RuleRow, SensingRepository } from './sensing.repository.ts';
@@ -204,6 +204,20 @@ export class SensingService {
         const state = this.stateOf(rule, a.device_id, now);
         state.raised = true;
       }
+    }
+    for (const d of this.devices.values()) if (this.monitored(d)) await this.primeDevice(d, now);
+  }
+
+  /** Baselines of a device's rules from its hourly rollups (they live in memory only). */
+  private async primeDevice(d: DeviceRow, now: number): Promise<void> {
+    for (const rule of this.rulesFor(d)) {
+      const needs = baselineNeeds(rule);
+      if (needs.length === 0) continue;
+      const history = new Map<string, RollupCell[]>();
+      for (const need of needs) {
+        history.set(need.measure, await this.repo.rollups({ deviceId: d.id, measure: need.measure, bucket: 'h', from: now - need.hours * 3_600_000, to: now + 3_600_000, limit: 10_000 }));
+      }
+      primeBaselines(rule, this.stateOf(rule, d.id, now), (m) => history.get(m) ?? []);
     }
   }
 
@@ -491,8 +505,13 @@ export class SensingService {
     await this.repo.updateDevice(undefined, d.id, { consent_at: at, consent_by: given ? by : null, updated_at: this.clock.now().toISOString() });
     d.consent_at = at;
     d.consent_by = given ? by : null;
-    // Withdrawn consent forgets what the rules learnt about the household.
-    if (!given) for (const key of [...this.states.keys()]) if (key.endsWith(`|${d.id}`)) this.states.delete(key);
+    // Withdrawn consent forgets what the rules learnt about the household; given consent starts from its history.
+    if (!given) {
+      for (const key of [...this.states.keys()]) if (key.endsWith(`|${d.id}`)) this.states.delete(key);
+    } else {
+      await this.flushRollups();
+      await this.primeDevice(d, this.clock.now().getTime());
+    }
     return this.view(d);
   }
 

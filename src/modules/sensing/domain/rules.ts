@@ -313,6 +313,29 @@ export function onTick(rule: RuleDef, state: RuleState, now: number): Transition
 
 const measureCache = new WeakMap<Condition, Set<string> | 'all'>();
 
+/** Baseline leaves of a rule (their measure and the history they need, in hours). */
+export function baselineNeeds(rule: RuleDef): Array<{ measure: string; hours: number }> {
+  return leavesOf(rule.condition).flatMap((c) => (c.kind === 'baseline' ? [{ measure: c.measure, hours: ((c.maxDays ?? 28) + 1) * 24 + c.windowH }] : []));
+}
+
+/**
+ * Give a rule's baseline leaves the device's history from hourly rollups (after a restart, or for a
+ * device whose consent was just recorded), so they judge at once instead of after `minDays` days.
+ */
+export function primeBaselines(rule: RuleDef, state: RuleState, hourly: (measure: string) => ReadonlyArray<{ start: number; sum: number; count: number }>): void {
+  const leaves = leavesOf(rule.condition);
+  leaves.forEach((c, k) => {
+    if (c.kind !== 'baseline') return;
+    const hours = state.leaves[k]!.hours;
+    for (const cell of hourly(c.measure)) {
+      const h = Math.floor(cell.start / HOUR);
+      const had = hours.get(h);
+      // Readings seen live in the same hour are already in the rollup: keep the larger count.
+      if (!had || had[1] < cell.count) hours.set(h, [cell.sum, cell.count]);
+    }
+  });
+}
+
 /** Measures a rule reads; readings of other measures need not be fed to it (noData without measure reads all). */
 export function measuresOf(c: Condition): Set<string> | 'all' {
   let m = measureCache.get(c);
