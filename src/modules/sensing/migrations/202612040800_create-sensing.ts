@@ -4,7 +4,7 @@ export const createSensing: SchemaMigration = {
   async up(db, dialect) {
     const real = dialect.floatType;
     // Epoch milliseconds for the high-rate tables (readings, rollups): an 8-byte integer key instead of
-    // a 24-byte ISO string on every row, and range scans without parsing (see ADR 0004).
+    // a 24-byte ISO string on every row, and range scans without parsing (see ADR 0005).
     const ms = dialect.name === 'postgres' ? 'bigint' : 'integer';
     await db.schema
       .createTable('sensing_device_type')
