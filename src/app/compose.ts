@@ -16,6 +16,7 @@ import { createOrganizationModule, organizationMigrations, type OrganizationModu
 import { createPlacesModule, placesMigrations, type PlacesModule } from '../modules/places/index.ts';
 import { createInsightsModule, insightsMigrations, type InsightsConfig, type InsightsModule } from '../modules/insights/index.ts';
 import { createVitalSignsModule, vitalSignsMigrations, type VitalSignsModule } from '../modules/vital-signs/index.ts';
+import { createSensingModule, sensingMigrations, type SensingModule } from '../modules/sensing/index.ts';
 import { createIdentityModule, identityClaims, identityMigrations, IDENTITY_PERMISSIONS, type IdentityModule } from '../modules/identity/index.ts';
 import { guessKind, guessUrgency, type Caller } from '../modules/cases/index.ts';
 import type { FastifyRequest } from 'fastify';
@@ -25,7 +26,7 @@ import { resolveDataKeys, type DataKeys } from './data-keys.ts';
 
 /**
  * Every module's migrations, keyed by owner. The dependency graph (one-way, no cycles):
- *   places ← organization ← cases ← identity (identity knows the permissions the modules declare);
+ *   places ← organization ← cases ← sensing ← identity (identity knows the permissions the modules declare);
  *   the app hands cases the caller identity established (no import from cases to identity).
  */
 export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
@@ -36,6 +37,7 @@ export const ALL_MIGRATIONS: Record<string, MigrationSet> = {
   identity: identityMigrations,
   vitals: vitalSignsMigrations,
   insights: insightsMigrations,
+  sensing: sensingMigrations,
 };
 
 /** The built web console (`npm run build:web`), served at `/` by the HTTP server. */
@@ -59,6 +61,7 @@ export interface CityLoop {
   readonly identity: IdentityModule;
   readonly vitals: VitalSignsModule;
   readonly insights: InsightsModule;
+  readonly sensing: SensingModule;
   /** Load caches and start background work (event delivery, scheduler). */
   start(options?: { background?: boolean }): Promise<void>;
   /** Build the HTTP server with every module's routes. */
@@ -160,6 +163,15 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     config: { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure as 'auto' | 'on' | 'off', adminPassword: config.adminPassword },
   });
   const identityModule = identity;
+  const sensing = createSensingModule({
+    database, uow, bus, clock, logger, places: places.api, organization: organization.api, cases: cases.api,
+    verifyGateway: async (secret) => {
+      const token = await identity?.api.verifyToken(secret);
+      return token ? token.scopes.includes(IDENTITY_PERMISSIONS.sensingIngest) : false;
+    },
+    config: { retentionDays: config.sensingRetentionDays },
+    mqtt: { port: config.mqttPort === 'off' ? null : Number(config.mqttPort), host: config.host, url: config.mqttUrl || null },
+  });
   const vitals = createVitalSignsModule({ database, uow, bus, clock, logger, places: places.api, cases: cases.api, config: { zone: config.zone } });
   const insights = createInsightsModule({
     database, uow, bus, clock, logger, cases: cases.api, organization: organization.api, places: places.api,
@@ -171,7 +183,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
 
   let ready = false;
   const app: CityLoop = {
-    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals, insights,
+    config, database, dataKeys, logger, clock, calendar, calendarStore, bus, uow, metrics, places, organization, cases, identity: identityModule, vitals, insights, sensing,
     async start({ background = true } = {}) {
       // Broadcast cursors start now, before the caches load, so no change in between is missed.
       await bus.prime();
@@ -183,10 +195,12 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
         await cases.start();
         await vitals.start();
         await insights.start();
+        await sensing.start();
         bus.start();
       } else {
         await cases.service.load();
         await insights.load();
+        await sensing.load();
       }
       ready = true;
     },
@@ -199,6 +213,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
       identityModule.routes(http);
       vitals.routes(http);
       insights.routes(http);
+      sensing.routes(http);
       metrics.gauge('cityloop_cases', 'Cases by state', ['state'], async (g) => {
         g.reset();
         for (const [state, n] of Object.entries(await cases.service.stateCounts())) g.labels(state).set(n);
@@ -207,6 +222,7 @@ export async function compose(config: CityLoopConfig, options: ComposeOptions = 
     },
     async close() {
       await Promise.all([...auditsInFlight]);
+      await sensing.stop();
       await cases.stop();
       await vitals.stop();
       await insights.stop();

@@ -484,6 +484,29 @@ async function freshAccount(world: AuthWorld): Promise<{ id: string; grantId: st
   return { id: account.id, grantId: account.grants[0]!.id };
 }
 
+/** A sensing device of the world: a fresh one (actions) or the shared one (reads, refusals). */
+async function sensingDevice(world: AuthWorld, fresh: boolean): Promise<string> {
+  const code = fresh ? `matrix-btn-${next()}` : 'matrix-btn';
+  const existing = world.app.sensing.service.listDevices().find((d) => d.code === code);
+  if (existing) return existing.id;
+  const { devices } = await world.app.sensing.service.upsertDevices([{ code, typeCode: 'wearable_button', name: `矩阵测试按钮 ${code}`, location: { lng: 120.05, lat: 30.1 } }]);
+  return devices[0]!.id;
+}
+
+/** An active alarm (low battery of a fresh smoke detector: no case is opened for it). */
+async function sensingAlarm(world: AuthWorld, fresh: boolean): Promise<string> {
+  const code = fresh ? `matrix-sd-${next()}` : 'matrix-sd';
+  const svc = world.app.sensing.service;
+  const found = (await svc.listAlarms({ type: 'smoke_battery_low' })).items.find((a) => a.deviceId === svc.listDevices().find((d) => d.code === code)?.id);
+  if (found) return found.id;
+  await svc.upsertDevices([{ code, typeCode: 'smoke_detector', name: `矩阵测试烟感 ${code}` }]);
+  await svc.ingest([{ deviceId: code, measure: 'battery_pct', value: 5, at: world.clock.now().toISOString() }]);
+  await world.app.sensing.alarms.idle();
+  const alarm = (await svc.listAlarms({ type: 'smoke_battery_low', deviceId: code })).items[0];
+  if (!alarm) throw new Error('matrix alarm not raised');
+  return alarm.id;
+}
+
 /** Supplies valid values for the path parameters of the routes whose URL it matches. */
 export interface ParamFiller {
   url: RegExp;
@@ -548,6 +571,11 @@ export const PARAM_FILLERS: readonly ParamFiller[] = [
     url: /^\/api\/v1\/identity\/tokens\/:id\/revoke$/,
     fill: async (ctx) => ({ id: ctx.fresh ? (await ctx.world.app.identity.api.createToken({ name: `matrix-${next()}`, scopes: ['cases.read'] })).token.id : ctx.world.tokens.reader.id }),
   },
+  { url: /^\/api\/v1\/sensing\/device-types\/:code$/, fill: async () => ({ code: 'matrix_type' }) },
+  { url: /^\/api\/v1\/sensing\/devices\/:id(\/|$)/, fill: async (ctx) => ({ id: await sensingDevice(ctx.world, ctx.fresh) }) },
+  { url: /^\/api\/v1\/sensing\/alarms\/:id(\/|$)/, fill: async (ctx) => ({ id: await sensingAlarm(ctx.world, ctx.fresh) }) },
+  { url: /^\/api\/v1\/sensing\/rules\/:id$/, fill: async () => ({ id: 'matrix.rule' }) },
+  { url: /^\/api\/v1\/sensing\/packs\/:pack$/, fill: async () => ({ pack: 'smoke' }) },
   { url: /^\/open311\/v2\/.*:format$/, fill: async () => ({ format: 'json' }) },
   { url: /^\/open311\/v2\/services\/:file$/, fill: async () => ({ file: '02.01.01.json' }) },
   // Only requests filed through Open311 are public there.
@@ -590,6 +618,14 @@ export const BODY_SAMPLES: Record<string, BodySample> = {
   'POST /api/v1/identity/accounts': async () => json({ username: `matrix-${next()}`, roles: ['analyst'], departmentId: 'ENV' }),
   'POST /api/v1/identity/accounts/:id/grants': async () => json({ role: 'supervisor', departmentId: 'ENV' }),
   'POST /api/v1/identity/tokens': async () => json({ name: `matrix-${next()}`, scopes: ['cases.read'] }),
+  'POST /api/v1/sensing/readings': async (ctx) => json([{ deviceId: await sensingDevice(ctx.world, false), measure: 'battery_pct', value: 90, at: ctx.world.clock.now().toISOString() }]),
+  'PUT /api/v1/sensing/device-types/:code': async () => json({ name: '矩阵测试类型', nameEn: 'Matrix test type', offlineAfterS: 600, inHome: false, measures: [{ code: 'level', unit: '%', name: '水位' }] }),
+  'POST /api/v1/sensing/devices': async () => json({ items: [{ code: `matrix-new-${next()}`, typeCode: 'street_light', name: '矩阵测试路灯', location: { lng: 120.15, lat: 30.05 } }] }),
+  'POST /api/v1/sensing/devices/:id/active': async () => json({ active: true }),
+  'POST /api/v1/sensing/devices/:id/consent': async () => json({ given: true, recordedBy: '矩阵测试' }),
+  'PUT /api/v1/sensing/rules/:id': async () => json({ name: '矩阵测试规则', alarmType: 'matrix_test', severity: 'warning', condition: { kind: 'threshold', measure: 'pressed', op: '==', value: 1 }, scope: 'type', scopeId: 'wearable_button', active: false }),
+  'POST /api/v1/sensing/alarms/:id/comments': async () => json({ text: '矩阵测试备注' }),
+  'POST /api/v1/sensing/alarms/:id/assign': async () => json({ assignee: '网格员 王五' }),
   'POST /open311/v2/requests.:format': async (ctx) => ({
     raw: new URLSearchParams({ api_key: ctx.world.tokens.open311.secret, service_code: '02.01.01', lat: '30.15', long: '120.05', description: '河道发臭', phone: REQUESTER.phone }).toString(),
     contentType: 'application/x-www-form-urlencoded',
@@ -609,6 +645,7 @@ export const NO_BODY = new Set([
   'POST /api/v1/identity/accounts/:id/activate',
   'POST /api/v1/identity/accounts/:id/reset-password',
   'POST /api/v1/identity/tokens/:id/revoke',
+  'POST /api/v1/sensing/packs/:pack',
 ]);
 
 /** Query values where the smallest valid one would answer "nothing here" for every caller. */
@@ -619,6 +656,7 @@ export const QUERY_SAMPLES: Record<string, (ctx: CallContext) => Record<string, 
   'GET /api/v1/cases/kpis/cases': () => ({ from: '2026-11-01', to: '2026-12-31', counter: 'total' }),
   'GET /api/v1/vitals/compare': () => ({ areas: '990101,990102' }),
   'GET /api/v1/insights/hot-issues/runs': () => ({ limit: '5' }),
+  'GET /api/v1/sensing/devices/:id/rollups': () => ({ measure: 'battery_pct', bucket: 'h' }),
 };
 
 /** Routes whose request replaces or ends the session presented with it. */

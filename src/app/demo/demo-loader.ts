@@ -103,6 +103,8 @@ export async function ensureDemoCity(app: CityLoop, progress: (msg: string) => v
   }
   // Bring every deadline light up to the real "now".
   clock.set(now);
+  const devices = await seedDemoDevices(replay, city.areas);
+  progress(`demo city: ${devices} sensing devices`);
   while ((await replay.cases.service.tick(2000)) > 0);
   await replay.bus.drain();
   await replay.close();
@@ -113,6 +115,38 @@ export async function ensureDemoCity(app: CityLoop, progress: (msg: string) => v
   if (refusals.size) app.logger.info({ refusals: Object.fromEntries(refusals) }, 'demo steps refused by the case service');
   progress(`demo city: ${city.cases.length} cases replayed in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failed} steps refused)`);
   return { areas: city.areas.length, departments: city.departments.length, staff: city.staff.length, rules: city.rules.length, cases: city.cases.length, failedSteps: failed };
+}
+
+/**
+ * A few devices of every sensing pack, placed at the centre of the first grids: smoke detectors, a
+ * street light with its pedestrian counter, a restaurant's fume monitor, a bridge's three sensors,
+ * an air-quality station, and an elderly resident's meter and button (without consent: not monitored
+ * until someone records it).
+ */
+async function seedDemoDevices(app: CityLoop, areas: ReadonlyArray<{ level: string; boundary: { coordinates: number[][][] } }>): Promise<number> {
+  const centres = areas.filter((a) => a.level === 'grid').slice(0, 8).map((a) => {
+    const ring = a.boundary.coordinates[0] ?? [];
+    const n = Math.max(1, ring.length - 1);
+    const sum = ring.slice(0, n).reduce((acc, p) => [acc[0]! + p[0]!, acc[1]! + p[1]!], [0, 0]);
+    return { lng: Number((sum[0]! / n).toFixed(6)), lat: Number((sum[1]! / n).toFixed(6)) };
+  });
+  if (centres.length === 0) return 0;
+  const at = (i: number) => centres[i % centres.length]!;
+  const { devices } = await app.sensing.service.upsertDevices([
+    { code: 'demo-smoke-01', typeCode: 'smoke_detector', name: '一号楼楼道烟感', location: at(0) },
+    { code: 'demo-smoke-02', typeCode: 'smoke_detector', name: '农贸市场烟感', location: at(1) },
+    { code: 'demo-ped-01', typeCode: 'pedestrian_counter', name: '步行街行人计数器', location: at(2) },
+    { code: 'demo-light-01', typeCode: 'street_light', name: '步行街 1 号路灯', location: at(2), attributes: { counter: 'demo-ped-01' } },
+    { code: 'demo-light-02', typeCode: 'street_light', name: '步行街 2 号路灯', location: at(2), attributes: { counter: 'demo-ped-01' } },
+    { code: 'demo-fume-01', typeCode: 'oil_fume_monitor', name: '老街火锅店油烟监测', location: at(3) },
+    { code: 'demo-bridge-acc-01', typeCode: 'bridge_accelerometer', name: '跨河大桥跨中加速度计', location: at(4) },
+    { code: 'demo-bridge-strain-01', typeCode: 'bridge_strain', name: '跨河大桥跨中应变计', location: at(4) },
+    { code: 'demo-bridge-incl-01', typeCode: 'bridge_inclinometer', name: '跨河大桥桥墩倾角仪', location: at(4) },
+    { code: 'demo-air-01', typeCode: 'air_quality_station', name: '市政府空气质量监测站', location: at(5) },
+    { code: 'demo-meter-01', typeCode: 'electricity_meter', name: '独居老人家庭电表（示例）', location: at(6) },
+    { code: 'demo-sos-01', typeCode: 'wearable_button', name: '独居老人紧急呼叫按钮（示例）', location: at(6) },
+  ]);
+  return devices.length;
 }
 
 async function applyStep(app: CityLoop, id: string, step: DemoStep, dept: (code: string | undefined) => string | undefined, ids: Map<string, string>, actor: Actor): Promise<void> {

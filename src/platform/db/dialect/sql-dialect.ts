@@ -16,6 +16,8 @@ export interface SqlDialect {
   readonly floatType: 'real' | 'double precision';
   /** Raw SQL for "greatest of two" (SQLite has max(a,b)). */
   greatest(a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<number>;
+  /** The bind placeholder of the i-th parameter (1-based) in hand-written SQL for hot paths that skip the query builder. */
+  placeholder(index: number): string;
 }
 
 const toNumber = (value: unknown): number => {
@@ -33,6 +35,7 @@ export const sqliteDialect: SqlDialect = {
   num: toNumber,
   floatType: 'real',
   greatest: (a, b) => sql<number>`max(${a}, ${b})`,
+  placeholder: () => '?',
 };
 
 export const postgresDialect: SqlDialect = {
@@ -42,4 +45,5 @@ export const postgresDialect: SqlDialect = {
   num: toNumber,
   floatType: 'double precision',
   greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
+  placeholder: (index) => `$${index}`,
 };
