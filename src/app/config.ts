@@ -24,7 +24,7 @@ export const CONFIG_KEYS = {
   cookieSecure: spec('CITYLOOP_COOKIE_SECURE', "Mark session cookies Secure (HTTPS only): 'auto' = when the request came over HTTPS", 'auto', parsers.oneOf('auto', 'on', 'off')),
   adminPassword: spec('CITYLOOP_ADMIN_PASSWORD', 'Password of the first admin account created on an empty database (default: generated and printed once)', '', parsers.string),
   testDatabaseUrl: spec('CITYLOOP_TEST_DATABASE_URL', 'PostgreSQL URL for the integration tests (a fresh schema per test file)', '', parsers.string),
-  mqttPort: spec('CITYLOOP_MQTT_PORT', "Embedded MQTT broker port for device gateways (readings over QoS 1, PUBACK after commit); 'off' = no embedded broker", 'off', (raw) => (raw === 'off' ? 'off' : String(parsers.int(0, 65535)(raw)))),
+  mqttPort: spec('CITYLOOP_MQTT_PORT', "Embedded MQTT broker port for device gateways (readings over QoS 1, PUBACK after commit); 'off' = no embedded broker. A port already taken is reported and skipped", '1883', (raw) => (raw === 'off' ? 'off' : String(parsers.int(0, 65535)(raw)))),
   mqttUrl: spec('CITYLOOP_MQTT_URL', 'External MQTT broker to take readings from (e.g. mqtt://127.0.0.1:1883); empty = none', '', parsers.string),
   sensingRetentionDays: spec('CITYLOOP_SENSING_RETENTION_DAYS', 'Days raw sensor readings are kept (minute rollups twice as long; hour and day rollups always)', 30, parsers.int(1, 3650)),
   testMqttUrl: spec('CITYLOOP_TEST_MQTT_URL', 'MQTT broker for the integration tests of the external-broker ingest (e.g. mqtt://127.0.0.1:1883)', '', parsers.string),

@@ -48,7 +48,7 @@ describe(`durable acks on ${testEngine()}`, () => {
     const base = Date.now() - 60_000;
     const acked: number[] = [];
     let seq = 0;
-    const batch = (n: number) => Array.from({ length: n }, () => ({ deviceId: 'kill-1', measure: 'acc_z', value: 0.001, at: base + seq++ }));
+    const batch = (n: number) => Array.from({ length: n }, () => ({ deviceId: 'kill-1', measure: 'acc_z', value: 0.001, ts: base + seq++ }));
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports[1]}`, { username: 'gateway', password: ports[2], reconnectPeriod: 0 });
     client.on('error', () => undefined);
     let stop = false;
@@ -58,8 +58,8 @@ describe(`durable acks on ${testEngine()}`, () => {
         const items = batch(200);
         try {
           // Resolves on the PUBACK: the ack of durable storage.
-          await client.publishAsync('cityloop/sensing/readings', JSON.stringify(items), { qos: 1 });
-          for (const i of items) acked.push(i.at);
+          await client.publishAsync('cityloop/devices/kill-1/readings', JSON.stringify(items), { qos: 1 });
+          for (const i of items) acked.push(i.ts);
           viaMqtt += items.length;
         } catch {
           return;
@@ -71,7 +71,7 @@ describe(`durable acks on ${testEngine()}`, () => {
         const items = batch(200);
         try {
           const res = await fetch(`http://127.0.0.1:${ports[0]}/api/v1/sensing/readings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
-          if (res.status === 200) for (const i of items) acked.push(i.at);
+          if (res.status === 200) for (const i of items) acked.push(i.ts);
         } catch {
           return; // the server is gone
         }

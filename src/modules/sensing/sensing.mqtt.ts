@@ -7,14 +7,15 @@ import type { IngestResult } from './sensing.service.ts';
 
 /**
  * Topics a gateway publishes readings to (QoS 1; the PUBACK is the ack of durable storage):
- *  - `cityloop/sensing/readings`: a JSON array of { deviceId, measure, value, at } (or one object);
- *  - `cityloop/sensing/devices/<deviceId>/readings`: the same without deviceId in the items.
+ *  - `cityloop/devices/<deviceId>/readings`: one reading { measure, value, ts } or an array of them
+ *    (the published interface; `cityloop/sensing/devices/<deviceId>/readings` is the same);
+ *  - `cityloop/sensing/readings`: a JSON array of { deviceId, measure, value, ts } (or one object).
  * Items refused by validation are reported on `cityloop/sensing/results/<clientId>` (MQTT 3.1.1 has no
  * negative ack); the message is still acked: re-sending a refused reading would not make it valid.
  */
 export const READINGS_TOPIC = 'cityloop/sensing/readings';
-const DEVICE_TOPIC = /^cityloop\/sensing\/devices\/([^/]{1,64})\/readings$/;
-export const COMMANDS_TOPIC = (deviceCode: string) => `cityloop/sensing/devices/${deviceCode}/commands`;
+const DEVICE_TOPIC = /^cityloop\/(?:sensing\/)?devices\/([^/]{1,64})\/readings$/;
+export const COMMANDS_TOPIC = (deviceCode: string) => `cityloop/devices/${deviceCode}/commands`;
 
 export interface MqttConfig {
   /** Embedded broker port: 0 = any free port (tests), null = no embedded broker. */
@@ -129,11 +130,21 @@ export class SensingMqtt {
       this.broker = broker;
       this.server = createServer(broker.handle);
       const server = this.server;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.config.port ?? 0, this.config.host, () => resolve());
+      const listening = await new Promise<boolean>((resolve, reject) => {
+        server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(false) : reject(err)));
+        server.listen(this.config.port ?? 0, this.config.host, () => resolve(true));
       });
-      this.deps.logger.info({ port: this.port() }, 'embedded MQTT broker listening');
+      if (listening) this.deps.logger.info({ port: this.port() }, 'embedded MQTT broker listening');
+      else {
+        // Another broker (Mosquitto on these machines) holds the port: the rest of CityLoop runs on.
+        this.deps.logger.warn(
+          { port: this.config.port },
+          `MQTT port ${this.config.port} is already in use (another MQTT broker?): the embedded broker is not started. Readings still arrive over HTTP; set CITYLOOP_MQTT_PORT to a free port, or CITYLOOP_MQTT_URL to use that broker`,
+        );
+        await new Promise<void>((resolve) => broker.close(() => resolve()));
+        this.broker = null;
+        this.server = null;
+      }
     }
     if (this.config.url) {
       // A persistent session (clean: false) makes the external broker keep unacked messages across reconnects.
@@ -149,7 +160,7 @@ export class SensingMqtt {
           },
         );
       };
-      await client.subscribeAsync([READINGS_TOPIC, 'cityloop/sensing/devices/+/readings'], { qos: 1 });
+      await client.subscribeAsync([READINGS_TOPIC, 'cityloop/devices/+/readings', 'cityloop/sensing/devices/+/readings'], { qos: 1 });
       this.client = client;
       this.deps.logger.info({ url: this.config.url.replace(/\/\/[^@]*@/, '//') }, 'subscribed to external MQTT broker');
     }

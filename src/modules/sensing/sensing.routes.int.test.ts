@@ -17,7 +17,7 @@ describe(`sensing ingest with real tokens on ${testEngine()}`, () => {
     fetch(`${world.base}/api/v1/sensing/readings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-      body: JSON.stringify([{ deviceId: 'gw-sd-1', measure: 'battery_pct', value: 77, at: world.clock.now().toISOString() }]),
+      body: JSON.stringify([{ deviceId: 'gw-sd-1', measure: 'battery_pct', value: 77, ts: world.clock.now().toISOString() }]),
     });
 
   it('takes readings from a token with the sensing.ingest scope, refuses other tokens (403) and no token (401)', async () => {

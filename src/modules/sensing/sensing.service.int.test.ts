@@ -238,7 +238,7 @@ describe(`sensing on ${testEngine()}`, () => {
       const light = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port()}`, { username: 'sl-1', password: 'light-secret-000001', reconnectPeriod: 0 });
       const got: Array<{ level: number }> = [];
       light.on('message', (_t, payload) => got.push(JSON.parse(payload.toString()) as { level: number }));
-      await light.subscribeAsync('cityloop/sensing/devices/sl-1/commands', { qos: 1 });
+      await light.subscribeAsync('cityloop/devices/sl-1/commands', { qos: 1 });
       const night = Date.parse('2026-12-04T14:00:00Z'); // 22:00 in Beijing
       w.clock.set(new Date(night));
       await svc().ingest([{ deviceId: 'ped-1', measure: 'count', value: 0, at: now() }]);

@@ -7,6 +7,18 @@ const NOW = Date.parse('2026-12-04T02:00:00Z');
 const lookup = (id: string) => (id === 'sd-1' ? { id: 'dev_1', active: true, type: smoke } : id === 'sd-off' ? { id: 'dev_2', active: false, type: smoke } : null);
 
 describe('reading batch validation', () => {
+  it('reads the time from ts (epoch ms or ISO 8601 with a zone), names ts when it is bad, and takes at as an alias', () => {
+    const check = checkBatch([
+      { deviceId: 'sd-1', measure: 'smoke', value: 1, ts: NOW - 5000 },
+      { deviceId: 'sd-1', measure: 'smoke', value: 0, ts: '2026-12-04T09:59:00+08:00' },
+      { deviceId: 'sd-1', measure: 'smoke', value: 0, ts: '2026-12-04 09:59:00' },
+      { deviceId: 'sd-1', measure: 'smoke', value: 0 },
+      { deviceId: 'sd-1', measure: 'smoke', value: 0, ts: 1000 },
+    ], lookup, NOW);
+    expect(check.accepted.map((r) => r.at)).toEqual([NOW - 5000, Date.parse('2026-12-04T01:59:00Z')]);
+    expect(check.problems.map((p) => [p.index, p.code, p.field])).toEqual([[2, 'READING_BAD_TIME', '2.ts'], [3, 'READING_BAD_TIME', '3.ts'], [4, 'READING_BAD_TIME', '4.ts']]);
+  });
+
   it('accepts good items and lists every bad one with its index, field and code', () => {
     const at = '2026-12-04T01:59:00Z';
     const check = checkBatch([

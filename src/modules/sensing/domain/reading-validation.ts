@@ -90,13 +90,15 @@ export function checkBatch(items: readonly unknown[], device: (id: string) => De
       problems.push({ index, code: 'READING_OUT_OF_RANGE', field: `${index}.value`, zh: `读数超出量程 [${measure.min ?? '-∞'}, ${measure.max ?? '∞'}] ${measure.unit}`, en: `Value outside the range [${measure.min ?? '-inf'}, ${measure.max ?? 'inf'}] ${measure.unit}` });
       continue;
     }
-    const at = parseReadingTime(r.at);
+    // `ts` is the published name; `at` is accepted as an alias (what the stored reading calls it).
+    const timeField = r.ts !== undefined || r.at === undefined ? 'ts' : 'at';
+    const at = parseReadingTime(timeField === 'ts' ? r.ts : r.at);
     if (!Number.isFinite(at)) {
-      problems.push({ index, code: 'READING_BAD_TIME', field: `${index}.at`, zh: '时间必须是带时区的 ISO-8601 或毫秒时间戳', en: 'at must be ISO-8601 with a zone, or epoch milliseconds' });
+      problems.push({ index, code: 'READING_BAD_TIME', field: `${index}.${timeField}`, zh: '时间（ts）必须是带时区的 ISO-8601 或毫秒时间戳', en: 'ts must be epoch milliseconds or ISO-8601 with a zone' });
       continue;
     }
     if (at > now + limits.maxFutureMs || at < now - limits.maxAgeMs) {
-      problems.push({ index, code: 'READING_BAD_TIME', field: `${index}.at`, zh: '时间超出可接受范围（设备时钟偏差过大或数据过旧）', en: 'at is too far in the future or the past' });
+      problems.push({ index, code: 'READING_BAD_TIME', field: `${index}.${timeField}`, zh: '时间超出可接受范围（设备时钟偏差过大或数据过旧）', en: 'ts is too far in the future or the past' });
       continue;
     }
     accepted.push({ deviceId: ref.id, measure: measure.code, at, value });
