@@ -41,6 +41,16 @@ function progressReporter(label: string): { update(n: number): void; stop(): voi
 }
 
 /** `cityloop import <format> <file>`: cases from real datasets, areas from GeoJSON, the responsibility list from CSV. */
+/** A JSON file, or a coded error naming the file and where it breaks (never its content). */
+function readJsonFile(file: string, text = readFileSync(file, 'utf8')): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const where = /position \d+|line \d+ column \d+/.exec((err as Error).message)?.[0] ?? '';
+    throw new AppError({ code: 'IMPORT_BAD_JSON', status: 400, field: 'file', zh: `文件不是有效的 JSON：${file}${where ? `（${where}）` : ''}`, en: `${file} is not valid JSON${where ? ` (${where})` : ''}` });
+  }
+}
+
 export function registerImportCommand(program: Command, withApp: WithApp): void {
   program
     .command('import')
@@ -63,7 +73,7 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
           rejected = report.rejected;
           summary = { format, file, total: report.total, created: report.created, duplicates: report.duplicates, rejected: report.rejected.length, categoriesCreated: report.categoriesCreated, departmentsCreated: report.departmentsCreated, seconds: report.durationMs / 1000 };
         } else if (format === 'areas') {
-          const parsed = parseAreasFeatureCollection(JSON.parse(readFileSync(file, 'utf8')));
+          const parsed = parseAreasFeatureCollection(readJsonFile(file));
           const report = await app.places.api.importAreas(parsed.areas);
           rejected = [...parsed.errors.map((e) => ({ row: e.index + 1, code: e.reason, reason: e.en, reasonZh: e.zh })), ...report.errors.map((e) => ({ row: (parsed.areas[e.index]?.index ?? e.index) + 1, code: 'PLACES_AREA_REJECTED', reason: e.reason }))];
           summary = { format, file, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: rejected.length };
@@ -73,7 +83,7 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
           summary = { format, file, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: rejected.length };
         } else if (format === 'calendar') {
           const text = readFileSync(file, 'utf8');
-          const parsed = /^\s*[[{]/.test(text) ? parseCalendarJson(JSON.parse(text)) : parseCalendarCsv(text);
+          const parsed = /^\s*[[{]/.test(text) ? parseCalendarJson(readJsonFile(file, text)) : parseCalendarCsv(text);
           rejected = parsed.errors.map((e) => ({ row: e.row, code: 'CALENDAR_ROW_REJECTED', reason: e.reason, reasonZh: e.zh }));
           const stored = parsed.errors.length ? 0 : (await app.calendarStore.importDays(parsed.days)).stored;
           summary = { format, file, stored, rejected: rejected.length, ...(parsed.errors.length ? { note: 'nothing stored: fix the rejected rows first' } : {}) };
@@ -84,6 +94,9 @@ export function registerImportCommand(program: Command, withApp: WithApp): void 
           summary = { format, file, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: rejected.length };
         }
         rejected.sort((a, b) => a.row - b.row);
+        // Nothing taken and something refused: the import failed, whatever the format (scripts check the exit code).
+        const taken = ['created', 'updated', 'unchanged', 'duplicates', 'stored'].reduce((n, k) => n + (typeof summary[k] === 'number' ? (summary[k] as number) : 0), 0);
+        if (rejected.length > 0 && taken === 0) process.exitCode = 1;
         if (opts.report) writeFileSync(opts.report, stringify([['row', 'code', 'reason', 'reason_zh'], ...rejected.map((r) => [r.row, r.code, r.reason, r.reasonZh ?? ''])]));
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ...summary, rejectedRows: rejected }, null, 2)}\n`);

@@ -142,7 +142,7 @@ describe(`bad input over HTTP on ${testEngine()}`, () => {
 
       const twice = refused(await api.post(`/api/v1/cases/${fx.closed.id}/callback`, { reached: true, rating: 1 }), 409, 'CASE_ILLEGAL_TRANSITION');
       expect(twice.details).toEqual({ state: 'closed', action: 'callback', allowed: [] });
-      refused(await api.post('/api/v1/cases/public/rate', { number: fx.closed.number, phoneLast4: '2222', rating: 1 }), 409, 'CASE_ILLEGAL_TRANSITION');
+      refused(await api.post('/api/v1/cases/public/rate', { number: fx.closed.number, phoneLast4: '2222', rating: 1 }), 409, 'CASE_NOT_RATEABLE');
 
       // Signing twice: the department has nothing left to sign for.
       const again = refused(await housing.post(`/api/v1/cases/${fx.handling.id}/sign-for`, {}), 409, 'CASE_NOT_ASSIGNED', 'departmentId');

@@ -222,7 +222,9 @@ describe(`case lifecycle over HTTP on ${testEngine()}`, () => {
     const rated = ok(await api.post<PublicCaseView>('/api/v1/cases/public/rate', { number: c.number, phoneLast4: '4321', rating: 4, comment: '答复及时' }));
     expect(rated).toMatchObject({ state: 'closed', rating: 4, canRate: false });
     const again = await api.post('/api/v1/cases/public/rate', { number: c.number, phoneLast4: '4321', rating: 1 });
-    expect([again.status, again.error?.code]).toEqual([409, 'CASE_ILLEGAL_TRANSITION']);
+    // A citizen hears only that it cannot be rated now: no internal state, no staff actions.
+    expect([again.status, again.error?.code]).toEqual([409, 'CASE_NOT_RATEABLE']);
+    expect(JSON.stringify(again.error)).not.toMatch(/allowed|dispatch|回访/);
 
     const items = await keep('return upheld, re-dispatched, rated by the citizen', c);
     expect(steps(items)).toEqual([

@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { errors } from '../../platform/errors/app-error.ts';
 import { CASE_STATE_ZH, CASE_STATES, type CaseState } from './domain/case-types.ts';
 import type { CasesModule } from './cases.module.ts';
 
-type WithApp = <T>(fn: (app: { cases: CasesModule }) => Promise<T>) => Promise<T>;
+type WithApp = <T>(fn: (app: { cases: CasesModule; config: { zone: string } }) => Promise<T>) => Promise<T>;
+
+/** An instant as the city reads it (`2026-12-04 17:16:46 +08:00`); the JSON output keeps ISO UTC. */
+function local(iso: string | null | undefined, zone: string): string {
+  if (!iso) return '—';
+  const d = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+  return d.isValid ? d.toFormat('yyyy-MM-dd HH:mm:ss ZZ') : iso;
+}
 
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '   —  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
 
@@ -56,7 +64,7 @@ export function registerCaseCommands(program: Command, withApp: WithApp): void {
     .argument('<idOrNumber>')
     .option('--json', 'print JSON')
     .action(async (idOrNumber: string, opts: { json?: boolean }) => {
-      await withApp(async ({ cases: m }) => {
+      await withApp(async ({ cases: m, config }) => {
         // Whoever runs the CLI on the server sees everything; showing a citizen's data is audited all the same.
         const c = await m.service.get(idOrNumber, { id: `cli:${process.env.USER ?? 'unknown'}`, departmentId: null, scope: { all: true, departmentIds: new Set(), areaIds: new Set() }, personal: true, ip: null });
         const timeline = await m.service.timeline(c.id);
@@ -65,8 +73,8 @@ export function registerCaseCommands(program: Command, withApp: WithApp): void {
           return;
         }
         process.stdout.write(`${c.number}  ${CASE_STATE_ZH[c.state]} (${c.state})  ${c.title}\n`);
-        process.stdout.write(`分类 ${c.categoryName ?? c.categoryCode}  主办 ${c.mainDepartmentName ?? '—'}  期限 ${c.dueAt ?? '—'}  灯 ${c.light}\n`);
-        for (const h of timeline) process.stdout.write(`  ${h.at}  ${h.action.padEnd(18)} ${String(h.fromState ?? '').padEnd(16)} → ${h.toState.padEnd(16)} ${h.note ?? ''}\n`);
+        process.stdout.write(`分类 ${c.categoryName ?? c.categoryCode}  主办 ${c.mainDepartmentName ?? '—'}  期限 ${local(c.dueAt, config.zone)}  灯 ${c.light}\n`);
+        for (const h of timeline) process.stdout.write(`  ${local(h.at, config.zone)}  ${h.action.padEnd(18)} ${String(h.fromState ?? '').padEnd(16)} → ${h.toState.padEnd(16)} ${h.note ?? ''}\n`);
       });
     });
   cases

@@ -139,7 +139,15 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
   app.post('/api/v1/cases/public/query', { config: { permission: PUBLIC, rateLimit: PUBLIC_QUERY_LIMIT }, schema: { tags: ['public'], summary: 'Citizen self-query by case number + last 4 phone digits', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }) }, { additionalProperties: false }) } },
     async (req) => service.publicQuery(req.body.number, req.body.phoneLast4));
   app.post('/api/v1/cases/public/rate', { config: { permission: PUBLIC, rateLimit: PUBLIC_QUERY_LIMIT }, schema: { tags: ['public'], summary: 'Citizen rates a resolved case', body: Type.Object({ number: Type.String({ maxLength: 20 }), phoneLast4: Type.String({ maxLength: 4 }), rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Note) }, { additionalProperties: false }) } },
-    async (req) => service.publicRate(req.body.number, req.body.phoneLast4, req.body.rating, req.body.comment));
+    async (req) => {
+      try {
+        return await service.publicRate(req.body.number, req.body.phoneLast4, req.body.rating, req.body.comment);
+      } catch (err) {
+        // A citizen learns only that the case cannot be rated now, never its internal state or staff actions.
+        if (err instanceof AppError && err.status === 409) throw new AppError({ code: 'CASE_NOT_RATEABLE', status: 409, zh: '该工单暂不能评价（办结后可评价，且只能评价一次）', en: 'This case cannot be rated now (it can be rated once, after it is resolved)' });
+        throw err;
+      }
+    });
 
   // Citizens' own reports from the web page: a phone number is required (to follow the case and be called back); the case waits at the centre for dispatch.
   app.post('/api/v1/cases/public/report', { config: { permission: PUBLIC, rateLimit: PUBLIC_REPORT_LIMIT }, schema: { tags: ['public'], summary: 'Citizen reports a problem from the web page (channel web); answers the case number only',
@@ -155,7 +163,11 @@ export function casesRoutes(app: HttpApp, service: CasesService, org: Organizati
       channel: 'web', kind: b.kind ?? 'help', categoryCode: b.categoryCode, text: b.text, ...(b.title ? { title: b.title } : {}),
       requester: { phone: b.phone, ...(b.name ? { name: b.name } : {}) },
       ...(b.lng !== undefined && b.lat !== undefined ? { location: { lng: b.lng, lat: b.lat, ...(b.address ? { address: b.address } : {}) } } : b.address ? { address: b.address } : {}),
-    }, { id: 'citizen', departmentId: null, ip: req.ip });
+    }, { id: 'citizen', departmentId: null, ip: req.ip }).catch((err: unknown) => {
+      // The form's field is `phone`: name it so, not the intake's requester.phone.
+      if (err instanceof AppError && err.field === 'requester.phone') throw new AppError({ code: err.code, status: err.status, field: 'phone', zh: err.zh, en: 'phone must be 5–20 digits' });
+      throw err;
+    });
     return reply.status(201).send({ number: c.number, state: c.state });
   });
 

@@ -194,6 +194,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     const { status, body } = toErrorResponse(err, languageOf(request));
     if (status >= 500) request.log.error({ err, route: request.routeOptions.url }, 'request failed');
     else request.log.debug({ code: body.error.code, field: body.error.field, status, route: request.routeOptions.url }, 'request refused');
+    // A refusal that says when to come back says it the standard way too.
+    const retry = (err as { details?: { retryAfterSeconds?: unknown } } | null)?.details?.retryAfterSeconds;
+    if (status === 429 && typeof retry === 'number' && Number.isFinite(retry) && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(Math.max(1, Math.ceil(retry))));
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -215,7 +218,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new AppError({ code: 'RATE_LIMITED', status: 429, zh: `请求过于频繁，请 ${context.after} 后重试`, en: `Too many requests; retry in ${context.after}`, details: { retryAfter: context.after } }),
+      new AppError({
+        code: 'RATE_LIMITED', status: 429,
+        zh: `请求过于频繁，请 ${Math.max(1, Math.ceil(context.ttl / 1000))} 秒后重试`, en: `Too many requests; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
+        details: { retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) },
+      }),
   });
   await app.register(swagger, {
     openapi: {
