@@ -18,6 +18,7 @@ import { CaseImporter } from './import/case-importer.ts';
 import { Open311Service } from './open311/open311.service.ts';
 import { open311Routes } from './open311/open311.routes.ts';
 import { CaseStream } from './live/case-stream.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic-job.ts';
 
 export interface CasesModule {
   readonly api: CasesApi;
@@ -61,8 +62,7 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
   const stream = new CaseStream(service, deps.logger);
   stream.attach(deps.bus);
   deps.bus.subscribeBroadcast('cases.reload-reference', [CASES_EVENTS.categoriesChanged, CASES_EVENTS.settingsChanged], async () => service.load());
-  let timer: NodeJS.Timeout | null = null;
-  let ticking: Promise<unknown> | null = null;
+  const deadlines = new PeriodicJob('deadline tick', () => service.tick(), deps.logger);
   return {
     api: service,
     service,
@@ -74,21 +74,11 @@ export function createCasesModule(deps: CasesModuleDeps): CasesModule {
     async start() {
       await service.load();
       // The in-process scheduler: lights and chases fire within one interval of their time.
-      timer = setInterval(() => {
-        if (ticking) return;
-        ticking = service
-          .tick()
-          .catch((err: unknown) => deps.logger.error({ err }, 'deadline tick failed'))
-          .finally(() => {
-            ticking = null;
-          });
-      }, deps.config.schedulerIntervalMs);
-      timer.unref();
+      deadlines.start(deps.config.schedulerIntervalMs);
     },
     async stop() {
-      if (timer) clearInterval(timer);
       stream.close();
-      await ticking;
+      await deadlines.stop();
     },
     routes(app) {
       // Before casesRoutes: the stream's path must not be taken for a case id (Fastify prefers static segments anyway).

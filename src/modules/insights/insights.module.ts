@@ -22,6 +22,7 @@ import { INSIGHTS_EVENTS } from './insights.events.ts';
 import { InsightsRepository } from './insights.repository.ts';
 import { insightsRoutes, type CaseVisibility } from './insights.routes.ts';
 import { DEFAULT_INSIGHTS_CONFIG, InsightsService, type CategoryName, type InsightsCasesPort, type InsightsConfig } from './insights.service.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic-job.ts';
 
 export interface InsightsModule {
   readonly api: InsightsApi;
@@ -104,8 +105,7 @@ export function createInsightsModule(deps: InsightsModuleDeps): InsightsModule {
     await warnings.onCaseReceived({ ...p, occurredAt: e.occurredAt });
   });
 
-  let timer: NodeJS.Timeout | null = null;
-  let ticking: Promise<unknown> | null = null;
+  const scheduler = new PeriodicJob('insights tick', () => service.tick(), deps.logger);
   return {
     api: service,
     service,
@@ -120,22 +120,11 @@ export function createInsightsModule(deps: InsightsModuleDeps): InsightsModule {
         // Never fails the start: a refusal is a warning, a failure an error in the log.
         await service.trainFirstModel().catch((err: unknown) => deps.logger.warn({ err }, 'insights: first training not started'));
       }
-      timer = setInterval(() => {
-        if (ticking) return;
-        ticking = service
-          .tick()
-          .catch((err: unknown) => deps.logger.error({ err }, 'insights tick failed'))
-          .finally(() => {
-            ticking = null;
-          });
-      }, config.schedulerIntervalMs);
-      timer.unref();
+      scheduler.start(config.schedulerIntervalMs);
       briefing.start();
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await ticking;
+      await scheduler.stop();
       await briefing.stop();
       service.cancelTraining();
       await service.settled();

@@ -14,6 +14,7 @@ import { SensingMqtt, type MqttConfig } from './sensing.mqtt.ts';
 import { SensingRepository } from './sensing.repository.ts';
 import { sensingRoutes } from './sensing.routes.ts';
 import { DEFAULT_SENSING_CONFIG, SensingService, type SensingConfig } from './sensing.service.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic-job.ts';
 
 export interface SensingModule {
   readonly api: SensingApi;
@@ -56,18 +57,8 @@ export function createSensingModule(deps: SensingModuleDeps): SensingModule {
   service.setCommandSink((code, body) => mqtt.command(code, body));
   // Exactly one process records a closed case on its alarm.
   deps.bus.subscribe('sensing.cases', [CASES_EVENTS.closed], (e) => alarms.onCaseClosed(e));
-  let timer: NodeJS.Timeout | null = null;
-  let rollupTimer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  const tick = (): void => {
-    if (running) return;
-    running = service
-      .tick()
-      .catch((err: unknown) => deps.logger.error({ err }, 'sensing checker failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
+  const checker = new PeriodicJob('sensing checker', () => service.tick(), deps.logger);
+  const rollups = new PeriodicJob('rollup flush', () => service.flushRollups(), deps.logger);
   return {
     api: service,
     service,
@@ -76,19 +67,14 @@ export function createSensingModule(deps: SensingModuleDeps): SensingModule {
     load: () => service.load(),
     async start() {
       await service.load();
-      timer = setInterval(tick, config.tickMs);
-      timer.unref();
-      rollupTimer = setInterval(() => void service.flushRollups().catch((err: unknown) => deps.logger.error({ err }, 'rollup flush failed')), config.rollupFlushMs);
-      rollupTimer.unref();
+      checker.start(config.tickMs);
+      rollups.start(config.rollupFlushMs);
       await mqtt.start();
     },
     async stop() {
       await mqtt.stop();
-      if (timer) clearInterval(timer);
-      if (rollupTimer) clearInterval(rollupTimer);
-      timer = null;
-      rollupTimer = null;
-      await running;
+      await checker.stop();
+      await rollups.stop();
       await service.flush();
     },
     routes: (app) => sensingRoutes(app, service, alarms),

@@ -11,6 +11,7 @@ import { CONSUMED_EVENTS, VITALS_EVENTS } from './vital-signs.events.ts';
 import { VitalsRepository } from './vital-signs.repository.ts';
 import { vitalSignsRoutes } from './vital-signs.routes.ts';
 import { SCORED_CASE_EVENTS, VitalSignsService, type VitalsConfig } from './vital-signs.service.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic-job.ts';
 
 export interface VitalSignsModule {
   readonly api: VitalSignsApi;
@@ -44,30 +45,17 @@ export function createVitalSignsModule(deps: VitalSignsModuleDeps): VitalSignsMo
   deps.bus.subscribe('vitals.ledger', [...SCORED_CASE_EVENTS, CONSUMED_EVENTS.alarmRaised], (e) => service.handle(e));
   deps.bus.subscribeBroadcast('vitals.sums', [VITALS_EVENTS.ledgerAppended], (e) => service.onLedgerAppended(e));
   deps.bus.subscribeBroadcast('vitals.reload', [VITALS_EVENTS.catalogueChanged, VITALS_EVENTS.areasMapped, PLACES_EVENTS.areasImported], (e) => service.onReload(e));
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  const snapshotPending = (): void => {
-    if (running) return;
-    running = service
-      .snapshotPending()
-      .catch((err: unknown) => deps.logger.error({ err }, 'vital signs snapshot failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
+  const snapshots = new PeriodicJob('vital signs snapshot', () => service.snapshotPending(), deps.logger);
   return {
     api: service,
     service,
     async start() {
       await service.load();
-      snapshotPending();
-      timer = setInterval(snapshotPending, deps.config.snapshotIntervalMs ?? 600_000);
-      timer.unref();
+      snapshots.kick();
+      snapshots.start(deps.config.snapshotIntervalMs ?? 600_000);
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
+      await snapshots.stop();
     },
     routes: (app) => vitalSignsRoutes(app, service),
   };

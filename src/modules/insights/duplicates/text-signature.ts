@@ -1,5 +1,5 @@
 import { normalizeText } from '../text/text-normalize.ts';
-import { isBreak } from '../text/text-features.ts';
+import { fmix, isBreak } from '../text/text-features.ts';
 
 /** MinHash slots per text (b-bit: 16 bits kept per slot); 32 = 2^(32 − SLOT_SHIFT). */
 export const MINHASH_SLOTS = 32;
@@ -16,15 +16,6 @@ export interface TextSignature {
   text: Uint16Array;
   /** False when the text had no bigram (empty, only emoji …). */
   hasText: boolean;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 // 32 slots: the top 5 bits of a hash pick the slot, the other 27 are its value.

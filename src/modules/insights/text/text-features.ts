@@ -30,7 +30,8 @@ const SEED_TITLE = 0x7f4a7c15;
 const SEED_WORD = 0x2545f491;
 const SEED_BIGRAM = 0x61c88647;
 
-function fmix(h: number): number {
+/** MurmurHash3's finaliser: spreads a 32-bit hash over all bits (features, signatures). */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
