@@ -249,7 +249,7 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
     // Stands in for the insights module (being built separately): the console only needs its HTTP answer.
     await page.route('**/api/v1/insights/suggest', async (route) => {
       asked = route.request().postDataJSON();
-      await route.fulfill({ json: { categories: [{ code: '02.01.02', name: '大气污染', confidence: 0.82, department: { id: 'x', name: '市生态环境局' } }, { code: '02.01.01', name: '噪音污染', confidence: 0.1 }], department: { id: 'x', name: '市生态环境局' }, timeLimit: null, duplicates: [{ number: caseNumber, title: '工地夜间施工扰民' }] } });
+      await route.fulfill({ json: { categories: [{ code: '02.01.02', name: '大气污染', confidence: 0.82, department: { id: 'x', name: '市生态环境局' } }, { code: '02.01.01', name: '噪音污染', confidence: 0.1 }, { code: '02.01', name: '环境污染', confidence: 0.05 }], department: { id: 'x', name: '市生态环境局' }, timeLimit: null, duplicates: [{ number: caseNumber, title: '工地夜间施工扰民' }] } });
     });
     await signIn(page, 'agent');
     await page.locator('textarea[name=text]').fill('工厂烟囱冒黑烟，气味刺鼻');
@@ -260,7 +260,36 @@ describe.skipIf(!haveChromium)('web console in a browser', () => {
     await panel.getByRole('button', { name: '02.01.02 大气污染' }).click();
     await expect.poll(() => page.locator('select[name=category]').inputValue()).toBe('02.01.02');
     expect(asked).toMatchObject({ text: '工厂烟囱冒黑烟，气味刺鼻' });
+    // A suggestion that is not a leaf (second level): the picker shows it, and that is what is registered.
+    await panel.getByRole('button', { name: '02.01 环境污染' }).click();
+    const category = page.locator('select[name=category]');
+    await expect.poll(() => category.inputValue()).toBe('02.01');
+    expect(await category.locator('option:checked').textContent()).toBe('02.01 环境保护 / 环境污染');
     await shot(page, '08-agent-intake-suggestions');
+    await page.locator('textarea[name=text]').press('Control+Enter');
+    const created = page.getByTestId('intake-created');
+    await page.locator('[data-testid=intake-created], [data-testid=intake] [role=alert]').first().waitFor();
+    expect(await page.locator('[data-testid=intake] [role=alert]').allTextContents()).toEqual([]);
+    // The confirmation names the number once, at the top of the form, without scrolling.
+    const number = (await created.getAttribute('data-number')) ?? '';
+    expect((await created.textContent())!.split(number).length - 1).toBe(1);
+    const box = await created.boundingBox();
+    expect(box && box.y + box.height).toBeLessThanOrEqual(DESKTOP.height);
+    expect((await app.cases.service.get(number)).categoryCode).toBe('02.01');
+  });
+
+  it("opens the handler's big screen without errors in the console (no report it may not read is asked for)", async () => {
+    const page = await open();
+    const errors: string[] = [];
+    await signIn(page, 'handler');
+    // From here on (the sign-in screen's own 401 for "who am I" is expected).
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`${msg.text()} ${msg.location().url}`); });
+    await page.goto(`${base}/big-screen`);
+    await page.locator('[data-testid=area-map][data-ready=yes], [data-testid=map-unavailable]').first().waitFor();
+    await expect.poll(() => page.getByTestId('count-week').locator('.value').textContent()).toMatch(/^\d+$/);
+    expect(await page.getByTestId('hot-issues').count()).toBe(0);
+    expect(await page.getByTestId('warnings').count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 
   it('lets an admin grant a role to an account from the Admin screen', async () => {

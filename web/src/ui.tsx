@@ -37,8 +37,9 @@ export function ErrorBox({ error }: { error: unknown }) {
   const { t } = useTranslation();
   if (!error) return null;
   if (error instanceof DOMException && error.name === 'AbortError') return null;
-  const text = error instanceof ApiError ? `${error.message} (${error.code}${error.field ? ` · ${error.field}` : ''})` : t('app.unexpectedError');
-  return <p className="error" role="alert">{text}</p>;
+  // The localized message only; the code (and field) stay in the title for support.
+  if (error instanceof ApiError) return <p className="error" role="alert" title={`${error.code}${error.field ? ` · ${error.field}` : ''}`} data-code={error.code}>{error.message}</p>;
+  return <p className="error" role="alert">{t('app.unexpectedError')}</p>;
 }
 
 /** The deadline light: green, yellow (at risk) or red (overdue). */
@@ -52,9 +53,19 @@ export function StateBadge({ state }: { state: string }) {
   return <span className={`state state-${state}`}>{t(`state.${state}`)}</span>;
 }
 
-/** A list of cases with their deadline light; the number opens the case page. */
-export function CaseTable({ items, onPick, picked, testId }: { items: CaseItem[]; onPick?: (c: CaseItem) => void; picked?: string | null; testId?: string }) {
+/**
+ * A list of cases with their deadline light; the number opens the case page. `signFor`: a list of
+ * cases to sign for, whose deadline column is the sign-for deadline, red once it has passed.
+ */
+export function CaseTable({ items, onPick, picked, testId, signFor = false }: { items: CaseItem[]; onPick?: (c: CaseItem) => void; picked?: string | null; testId?: string; signFor?: boolean }) {
   const { t, i18n } = useTranslation();
+  // The time a sign-for deadline is compared with, moving on every half minute.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!signFor) return;
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, [signFor]);
   if (items.length === 0) return <p className="empty">{t('app.noCases')}</p>;
   return (
     <div className="table-wrap">
@@ -65,7 +76,7 @@ export function CaseTable({ items, onPick, picked, testId }: { items: CaseItem[]
             <th>{t('case.title')}</th>
             <th>{t('case.state')}</th>
             <th>{t('case.department')}</th>
-            <th>{t('case.due')}</th>
+            <th>{t(signFor ? 'case.signDue' : 'case.due')}</th>
             <th>{t('case.light')}</th>
           </tr>
         </thead>
@@ -77,7 +88,9 @@ export function CaseTable({ items, onPick, picked, testId }: { items: CaseItem[]
               <td><StateBadge state={c.state} /></td>
               <td>{c.mainDepartmentName ?? '—'}</td>
               <td>{formatTime(c.state === 'dispatched' ? (c.signDueAt ?? c.dueAt) : c.dueAt, i18n.language)}</td>
-              <td><LightBadge light={c.light} /></td>
+              <td>{signFor && c.signDueAt && Date.parse(c.signDueAt) < now
+                ? <span className="light light-red" data-light="red" data-sign-overdue="yes">{t('case.signOverdue')}</span>
+                : <LightBadge light={c.light} />}</td>
             </tr>
           ))}
         </tbody>

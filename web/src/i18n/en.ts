@@ -15,7 +15,7 @@ export const en: Shape<typeof zhCN> = {
   },
   case: {
     number: 'Case number', title: 'Title', state: 'State', department: 'Department', due: 'Due', light: 'Light', category: 'Category', kind: 'Kind',
-    requester: 'Requester', address: 'Address', received: 'Received', text: 'Request', reply: 'Reply', actions: 'Actions', noActions: 'No action is open to you now',
+    signDue: 'Sign-for deadline', signOverdue: 'Sign-for overdue', requester: 'Requester', address: 'Address', received: 'Received', text: 'Request', reply: 'Reply', actions: 'Actions', noActions: 'No action is open to you now',
     timeline: 'Timeline', coordinates: 'Coordinates', dispatchTo: 'Dispatch to {{name}} (responsibility list)', dispatchAuto: 'Dispatch automatically', rejectReturn: 'Reject the return', upholdReturn: 'Uphold the return', pendingExtension: 'An extension waits for a decision', approve: 'Approve', refuse: 'Refuse',
   },
   action: {
@@ -32,10 +32,14 @@ export const en: Shape<typeof zhCN> = {
   intake: {
     title: 'Agent intake', phone: 'Caller phone', name: 'Caller name', caseTitle: 'Title', text: 'Request', category: 'Category', pickCategory: 'Pick a category',
     kind: 'Kind', urgency: 'Urgency', address: 'Address', lng: 'Longitude', lat: 'Latitude', registerDispatch: 'Register and dispatch', registerOnly: 'Register only', register: 'Register',
-    clear: 'Clear', keys: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers (the dispatch desk dispatches)', keysDispatch: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers and dispatches', created: 'Registered as case {{number}}:', dispatchedTo: 'dispatched to {{name}}', toDispatchDesk: 'sent to the dispatch desk',
+    clear: 'Clear', keys: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers (the dispatch desk dispatches)', keysDispatch: 'Keys: Enter in the phone field finds earlier cases; Ctrl+Enter registers and dispatches', created: 'Registered as case', dispatchedTo: 'dispatched to {{name}}', toDispatchDesk: 'sent to the dispatch desk',
     earlier: 'Earlier cases of this caller ({{count}})', suggestions: 'Suggestions', suggestedDepartment: 'Suggested department: {{name}}', duplicates: 'Possible duplicates',
   },
   tier: { city: 'City', district: 'District', street: 'Street' },
+  deptKind: { centre: 'Dispatch centre', bureau: 'Bureau', street_office: 'Street office', utility: 'Utility', other: 'Other' },
+  dayType: { off: 'Day off', work: 'Working day' },
+  role: { agent: 'Agent', dispatcher: 'Dispatcher', handler: 'Handler', supervisor: 'Supervisor', grid_worker: 'Grid worker', analyst: 'Analyst', admin: 'Admin' },
+  yesNo: { yes: 'Yes', no: 'No' },
   dispatch: { centre: 'Centre', allCentres: 'All', pending: 'Pending dispatch ({{count}})', returned: 'Returned, to decide ({{count}})', pick: 'Pick a case on the left to dispatch it' },
   workbench: { toSign: 'To sign for ({{count}})', handling: 'Handling ({{count}})', pick: 'Pick a case on the left to sign for or handle it' },
   supervision: {
@@ -47,13 +51,13 @@ export const en: Shape<typeof zhCN> = {
     onTimeCompletionRate: 'On-time resolution', satisfactionRate: 'Satisfaction', returnRate: 'Return rate',
   },
   citizen: {
-    title: '12345 Citizen service', track: 'Track a case', report: 'Report a problem', number: 'Case number', last4: 'Last 4 digits of your phone', lookup: 'Look up',
+    title: '12345 Citizen service', track: 'Track a case', report: 'Report a problem', number: 'Case number', last4: 'Last 4 digits of your phone', phone: 'Mobile number', lookup: 'Look up',
     rate: 'How satisfied are you with the result?', comment: 'Comment (optional)', submitRating: 'Send rating', thanks: 'Thank you for your rating: {{rating}}',
     what: 'What is the problem?', useLocation: 'Use my location', send: 'Send', reported: 'We received your report as case {{number}}; track it with the number and the last 4 digits of your phone',
   },
   big: {
     title: 'City operations', back: 'Back to the console', today: 'Received today', open: 'Open cases', red: 'Red-light cases', week: 'Received in 7 days', vitals: 'City vital signs',
-    map: 'Case heat (7 days, by grid)', trend: 'Trend, 14 days', vitalsTitle: 'Vital signs by dimension', hot: 'Hot issues', warnings: 'Early warnings',
+    map: 'Case heat (7 days, by grid)', trend: 'Trend, 14 days', vitalsTitle: 'Vital signs by dimension', hot: 'Hot issues', warnings: 'Early warnings', noHot: 'No hot issues', noWarnings: 'No warnings',
   },
   map: { unavailable: 'Map unavailable (WebGL is off in this browser)', clickToPick: 'Click the map to pick the place' },
   admin: {

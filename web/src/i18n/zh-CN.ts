@@ -11,7 +11,7 @@ export const zhCN = {
   },
   case: {
     number: '工单编号', title: '标题', state: '状态', department: '承办部门', due: '办理期限', light: '亮灯', category: '诉求分类', kind: '诉求类型',
-    requester: '诉求人', address: '地址', received: '受理时间', text: '诉求内容', reply: '答复', actions: '可执行操作', noActions: '当前没有可执行的操作',
+    signDue: '签收期限', signOverdue: '签收超期', requester: '诉求人', address: '地址', received: '受理时间', text: '诉求内容', reply: '答复', actions: '可执行操作', noActions: '当前没有可执行的操作',
     timeline: '办理过程', coordinates: '位置坐标', dispatchTo: '按权责清单派给 {{name}}', dispatchAuto: '自动派单', rejectReturn: '驳回退单', upholdReturn: '同意退单', pendingExtension: '延期申请待审批', approve: '批准', refuse: '不批准',
   },
   action: {
@@ -28,10 +28,14 @@ export const zhCN = {
   intake: {
     title: '话务受理', phone: '来电号码', name: '诉求人姓名', caseTitle: '标题', text: '诉求内容', category: '诉求分类', pickCategory: '请选择分类',
     kind: '诉求类型', urgency: '紧急程度', address: '地址', lng: '经度', lat: '纬度', registerDispatch: '受理并派单', registerOnly: '仅受理', register: '受理',
-    clear: '清空', keys: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理（由派单台派单）', keysDispatch: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理并派单', created: '已受理，工单编号 {{number}}：', dispatchedTo: '已派至 {{name}}', toDispatchDesk: '已转派单台',
+    clear: '清空', keys: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理（由派单台派单）', keysDispatch: '快捷键：来电号码处回车查询历史工单；Ctrl+Enter 受理并派单', created: '已受理，工单编号', dispatchedTo: '已派至 {{name}}', toDispatchDesk: '已转派单台',
     earlier: '该来电的历史工单（{{count}}）', suggestions: '智能建议', suggestedDepartment: '建议承办部门：{{name}}', duplicates: '疑似重复工单',
   },
   tier: { city: '市级', district: '区级', street: '街道级' },
+  deptKind: { centre: '派单中心', bureau: '职能部门', street_office: '街道办事处', utility: '公用事业单位', other: '其他' },
+  dayType: { off: '休息日', work: '工作日' },
+  role: { agent: '话务员', dispatcher: '派单员', handler: '承办人', supervisor: '督办员', grid_worker: '网格员', analyst: '分析员', admin: '管理员' },
+  yesNo: { yes: '是', no: '否' },
   dispatch: { centre: '派单中心', allCentres: '全部', pending: '待派单（{{count}}）', returned: '退单待审（{{count}}）', pick: '从左侧选择工单查看并派单' },
   workbench: { toSign: '待签收（{{count}}）', handling: '办理中（{{count}}）', pick: '从左侧选择工单签收或办理' },
   supervision: {
@@ -43,13 +47,13 @@ export const zhCN = {
     onTimeCompletionRate: '按时办结率', satisfactionRate: '满意率', returnRate: '退单率',
   },
   citizen: {
-    title: '12345 市民服务', track: '查询进度', report: '反映问题', number: '工单编号', last4: '手机号后四位', lookup: '查询',
+    title: '12345 市民服务', track: '查询进度', report: '反映问题', number: '工单编号', last4: '手机号后四位', phone: '手机号码', lookup: '查询',
     rate: '请对办理结果评价', comment: '评价说明（选填）', submitRating: '提交评价', thanks: '感谢您的评价：{{rating}}',
     what: '请描述您遇到的问题', useLocation: '使用当前位置', send: '提交', reported: '已收到您的反映，工单编号 {{number}}，请凭编号和手机号后四位查询进度',
   },
   big: {
     title: '城市运行态势', back: '返回工作台', today: '今日受理', open: '在办工单', red: '红灯工单', week: '近 7 日受理', vitals: '城市体征指数',
-    map: '工单热力（近 7 日，按网格）', trend: '近 14 日趋势', vitalsTitle: '城市体征（各维度）', hot: '热点诉求', warnings: '预警',
+    map: '工单热力（近 7 日，按网格）', trend: '近 14 日趋势', vitalsTitle: '城市体征（各维度）', hot: '热点诉求', warnings: '预警', noHot: '暂无热点问题', noWarnings: '暂无预警',
   },
   map: { unavailable: '地图不可用（浏览器未启用 WebGL）', clickToPick: '点击地图选择位置' },
   admin: {

@@ -40,7 +40,7 @@ function cell(value: unknown): string {
 
 /** Admin (系统管理): departments, staff & roles, responsibility list, categories, holiday calendar; CSV where the API has it. */
 export function Admin() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { can } = useSession();
   const tabs = TABS.filter((tab) => can(tab.permission));
   const [key, setKey] = useState(tabs[0]?.key ?? 'departments');
@@ -59,7 +59,16 @@ export function Admin() {
     for (const x of [...deps.items, ...areas.items]) map.set(x.id, x.name);
     return map;
   }, []);
-  const show = (column: string, value: unknown) => ((column === 'departmentId' || column === 'areaId') && typeof value === 'string' ? (names.data?.get(value) ?? value) : cell(value));
+  // Enum values in the UI language (tier, department kind, day type, roles); unknown values as they are.
+  const word = (group: string, value: string) => (i18n.exists(`${group}.${value}`) ? t(`${group}.${value}`) : value);
+  const ENUMS: Record<string, string> = { tier: 'tier', kind: 'deptKind', type: 'dayType' };
+  const show = (column: string, value: unknown): string => {
+    if ((column === 'departmentId' || column === 'areaId') && typeof value === 'string') return names.data?.get(value) ?? value;
+    if (ENUMS[column] && typeof value === 'string') return word(ENUMS[column], value);
+    if ((column === 'roles' || column === 'grants') && Array.isArray(value)) return value.map((v) => word('role', typeof v === 'object' && v !== null ? String((v as Row).role ?? '') : String(v))).join(', ');
+    if (typeof value === 'boolean') return t(value ? 'yesNo.yes' : 'yesNo.no');
+    return cell(value);
+  };
   if (!tab) return <p className="error">{t('app.forbidden')}</p>;
   const rows = data.data ? (tab.rows ?? items)(data.data) : [];
   const shown = filter ? rows.filter((r) => tab.columns.some((c) => show(c, r[c]).includes(filter))) : rows;

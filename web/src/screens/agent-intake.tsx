@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, qs } from '../api.ts';
 import type { CaseItem, CaseView, Category } from '../types.ts';
-import { categoryOptions } from '../categories.ts';
+import { categoryOptions, optionsWith } from '../categories.ts';
 import { CaseTable, ErrorBox, Section, useLoad } from '../ui.tsx';
 import { Link } from '../router.tsx';
 import { AreaMap } from './area-map.tsx';
@@ -39,6 +39,10 @@ export function AgentIntake() {
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [categoryCode, setCategoryCode] = useState('');
+  // The name a suggestion gave its category, for a code the category list does not know.
+  const [suggestedName, setSuggestedName] = useState<string | undefined>(undefined);
+  // A suggested category that is not a leaf (e.g. 12.01) is added to the picker: what is shown is what is submitted.
+  const shownOptions = useMemo(() => optionsWith(options, categories.data?.items ?? [], i18n.language, categoryCode, suggestedName), [options, categories.data, i18n.language, categoryCode, suggestedName]);
   const [kind, setKind] = useState<(typeof KINDS)[number]>('complaint');
   const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>('normal');
   const [address, setAddress] = useState('');
@@ -88,7 +92,7 @@ export function AgentIntake() {
   };
 
   const reset = () => {
-    setPhone(''); setName(''); setEarlier(null); setTitle(''); setText(''); setCategoryCode(''); setKind('complaint'); setUrgency('normal');
+    setPhone(''); setName(''); setEarlier(null); setTitle(''); setText(''); setCategoryCode(''); setSuggestedName(undefined); setKind('complaint'); setUrgency('normal');
     setAddress(''); setPoint(null); setSuggestion(null); setError(null);
     phoneRef.current?.focus();
   };
@@ -116,6 +120,13 @@ export function AgentIntake() {
   return (
     <div className="intake-grid">
       <Section title={t('intake.title')} testId="intake">
+        {created && (
+          // At the top, where the agent is again after registering (the phone field takes the focus): visible without scrolling.
+          <p className="success" role="status" data-testid="intake-created" data-number={created.number}>
+            {t('intake.created')} <Link to={`/cases/${created.number}`}>{created.number}</Link>
+            {' · '}{created.mainDepartmentName ? t('intake.dispatchedTo', { name: created.mainDepartmentName }) : t('intake.toDispatchDesk')}
+          </p>
+        )}
         <form
           className="form"
           onSubmit={(e) => {
@@ -153,7 +164,7 @@ export function AgentIntake() {
               {t('intake.category')}
               <select name="category" value={categoryCode} required onChange={(e) => setCategoryCode(e.target.value)}>
                 <option value="">{t('intake.pickCategory')}</option>
-                {options.map((o) => <option key={o.code} value={o.code}>{o.label}</option>)}
+                {shownOptions.map((o) => <option key={o.code} value={o.code}>{o.label}</option>)}
               </select>
             </label>
             <label>
@@ -192,12 +203,6 @@ export function AgentIntake() {
           </div>
           <p className="muted small">{t(canDispatch ? 'intake.keysDispatch' : 'intake.keys')}</p>
         </form>
-        {created && (
-          <p className="success" role="status" data-testid="intake-created" data-number={created.number}>
-            {t('intake.created', { number: created.number })} <Link to={`/cases/${created.number}`}>{created.number}</Link>
-            {' · '}{created.mainDepartmentName ? t('intake.dispatchedTo', { name: created.mainDepartmentName }) : t('intake.toDispatchDesk')}
-          </p>
-        )}
       </Section>
       <div className="side">
         {earlier !== null && (
@@ -210,7 +215,7 @@ export function AgentIntake() {
             <ul className="suggest">
               {(suggestion.categories ?? []).slice(0, 3).map((s) => (
                 <li key={s.code}>
-                  <button type="button" className="linklike" onClick={() => setCategoryCode(s.code)}>{s.code} {s.name}</button>{' '}
+                  <button type="button" className="linklike" onClick={() => { setSuggestedName(s.name); setCategoryCode(s.code); }}>{s.code} {s.name}</button>{' '}
                   <span className="muted">{Math.round(s.confidence * 100)}%{nameOf(s.department) ? ` · ${nameOf(s.department)}` : ''}</span>
                 </li>
               ))}

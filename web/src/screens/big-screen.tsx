@@ -17,6 +17,12 @@ interface Scores {
   dimensions: Array<{ code: string; name: string; nameEn: string; score: number | null; colour: string | null }>;
 }
 
+/** `GET /api/v1/insights/hot-issues/runs/latest` (the fields shown here). */
+interface HotIssueRun { id: string; issues: Array<{ rank: number; heat: number; place: string; description: string; firstAt: string; lastAt: string; messageCount: number }> }
+
+/** `GET /api/v1/insights/warnings` items (the fields shown here). */
+interface Warning { id: string; title: string; status: string }
+
 interface Feature { type: 'Feature'; id?: string; geometry: unknown; properties: Record<string, unknown> }
 
 /** Big screen (大屏): dark, refreshes itself (live events plus a timer), never reloads the page. */
@@ -36,22 +42,26 @@ export function BigScreen() {
   const recent = useLoad((s) => api<{ items: CaseItem[]; total: number }>(`/api/v1/cases${qs({ from: new Date(Date.now() - 7 * 86_400_000).toISOString(), limit: 500 })}`, { signal: s }), [live, tick]);
   const trend = useLoad((s) => (can('cases.kpi') ? api<{ items: KpiRow[] }>(`/api/v1/cases/kpis${qs({ from: since, to: today, groupBy: 'day' })}`, { signal: s }) : Promise.resolve({ items: [] })), [live, tick]);
   const scores = useLoad((s) => (can('vitals.read') ? api<Scores>('/api/v1/vitals/scores', { signal: s }) : Promise.resolve(null)), [tick]);
+  // Hot issues and warnings: city-wide reports, asked for only when the account may read them (no 403 in the console).
+  const canReports = can('insights.reports.read');
   const hot = useLoad(async (s) => {
+    if (!canReports) return null;
     try {
-      return await api<{ items: Array<{ title?: string; label?: string; name?: string; count?: number }> }>('/api/v1/insights/hot-issues', { signal: s });
+      return await api<{ run: HotIssueRun | null }>('/api/v1/insights/hot-issues/runs/latest', { signal: s });
     } catch (err) {
-      if (err instanceof ApiError) return null; // no insights module (404) or no permission: the panel hides
+      if (err instanceof ApiError) return null; // no insights module on this server: the panel hides
       throw err;
     }
-  }, [tick]);
+  }, [tick, canReports]);
   const warnings = useLoad(async (s) => {
+    if (!canReports) return null;
     try {
-      return await api<{ items: Array<{ title?: string; label?: string; name?: string; level?: string; message?: string }> }>('/api/v1/insights/warnings', { signal: s });
+      return await api<{ items: Warning[]; total: number }>(`/api/v1/insights/warnings${qs({ status: 'raised,acknowledged', limit: 6 })}`, { signal: s });
     } catch (err) {
       if (err instanceof ApiError) return null;
       throw err;
     }
-  }, [tick]);
+  }, [tick, canReports]);
   const grids = useLoad((s) => api<{ features: Feature[] }>(`/api/v1/places/areas.geojson${qs({ level: 'grid' })}`, { signal: s }), []);
 
   // Case heat: cases of the last 7 days counted per grid (the smallest area a case lies in).
@@ -62,7 +72,8 @@ export function BigScreen() {
     return { type: 'FeatureCollection' as const, features };
   }, [recent.data, grids.data]);
 
-  const days = useMemo(() => (trend.data?.items ?? []).map((r) => r.key).sort(), [trend.data]);
+  // 14 consecutive days ending today; a day without cases counts zero.
+  const days = useMemo(() => Array.from({ length: 14 }, (_, i) => cityDay(i - 13, Date.parse(`${today}T12:00:00+08:00`))), [today]);
   const series = useMemo(() => {
     const byDay = new Map((trend.data?.items ?? []).map((r) => [r.key, r]));
     return [
@@ -109,13 +120,17 @@ export function BigScreen() {
           {warnings.data && (
             <section className="panel dark" data-testid="warnings">
               <h2>{t('big.warnings')}</h2>
-              <ol>{(warnings.data.items ?? []).slice(0, 6).map((w, i) => <li key={i}>{w.title ?? w.message ?? w.label ?? w.name} {w.level && <span className="muted">({w.level})</span>}</li>)}</ol>
+              {(warnings.data.items ?? []).length === 0
+                ? <p className="muted empty">{t('big.noWarnings')}</p>
+                : <ol>{warnings.data.items.slice(0, 6).map((w) => <li key={w.id}>{w.title}</li>)}</ol>}
             </section>
           )}
           {hot.data && (
             <section className="panel dark" data-testid="hot-issues">
               <h2>{t('big.hot')}</h2>
-              <ol>{(hot.data.items ?? []).slice(0, 8).map((h, i) => <li key={i}>{h.title ?? h.label ?? h.name} {h.count !== undefined && <span className="muted">({h.count})</span>}</li>)}</ol>
+              {(hot.data.run?.issues ?? []).length === 0
+                ? <p className="muted empty">{t('big.noHot')}</p>
+                : <ol>{hot.data.run!.issues.slice(0, 8).map((h) => <li key={h.rank}>{h.place ? `${h.place} · ` : ''}{h.description} <span className="muted">({h.messageCount})</span></li>)}</ol>}
             </section>
           )}
         </div>

@@ -158,7 +158,7 @@ function Report() {
           {point && <span className="muted small">{point.lng}, {point.lat}</span>}
         </div>
         <label>
-          {t('intake.phone')}
+          {t('citizen.phone')}
           <input name="phone" inputMode="tel" value={form.phone} onChange={set('phone')} required />
         </label>
         <label>

@@ -20,7 +20,7 @@ export function Workbench() {
       <div>
         <Section title={t('workbench.toSign', { count: toSign.data?.total ?? 0 })} testId="to-sign">
           <ErrorBox error={toSign.error} />
-          <CaseTable items={toSign.data?.items ?? []} onPick={(c) => setPicked(c.id)} picked={picked} />
+          <CaseTable items={toSign.data?.items ?? []} onPick={(c) => setPicked(c.id)} picked={picked} signFor />
         </Section>
         <Section title={t('workbench.handling', { count: handling.data?.total ?? 0 })} testId="handling">
           <ErrorBox error={handling.error} />
