@@ -1,5 +1,5 @@
 import { DEFAULT_DUPLICATE_RULES, haversineMetres, longestWindowDays, ruleFor, type DuplicateRule } from './duplicate-rules.ts';
-import { MINHASH_SLOTS, TITLE_WEIGHT, textSignature, type TextSignature } from './text-signature.ts';
+import { MINHASH_SLOTS, TITLE_WEIGHT, sortedJaccard, textSignature, type TextSignature } from './text-signature.ts';
 
 /** What the index keeps of a case (the text only as a signature). */
 export interface IndexedCase {
@@ -467,25 +467,9 @@ export class DuplicateIndex {
   }
 
   private similarity(sig: TextSignature, slot: number): number {
-    // Inlined Jaccard of the sorted title sets and the MinHash agreement: this runs for every candidate.
-    const pool = this.titlePool;
-    const qt = sig.title;
-    let i = 0;
-    let j = this.titleStart[slot] as number;
-    const jEnd = j + (this.titleLen[slot] as number);
-    let inter = 0;
-    while (i < qt.length && j < jEnd) {
-      const x = qt[i] as number;
-      const y = pool[j] as number;
-      if (x === y) {
-        inter++;
-        i++;
-        j++;
-      } else if (x < y) i++;
-      else j++;
-    }
-    const union = qt.length + (this.titleLen[slot] as number) - inter;
-    const title = union > 0 ? inter / union : 0;
+    // Runs for every candidate: the title Jaccard reads the pool in place (no copy of the slot's set).
+    const from = this.titleStart[slot] as number;
+    const title = sortedJaccard(sig.title, 0, sig.title.length, this.titlePool, from, from + (this.titleLen[slot] as number));
     if (!sig.hasText || !((this.flags[slot] as number) & HAS_TEXT)) return TITLE_WEIGHT * title;
     const sigs = this.sigs;
     const q = sig.text;

@@ -22,10 +22,8 @@ export interface TextSignature {
 const SLOT_SHIFT = 27;
 const VALUE_MASK = 0x07ffffff;
 
-/** 32-bit hashes of the distinct character bigrams of a normalised text (pairs across punctuation skipped), ascending. */
-export function bigramHashes(text: string): Uint32Array {
-  const out = new Uint32Array(Math.max(0, text.length - 1));
-  let n = 0;
+/** Call `visit` with the 32-bit hash of each character bigram of a normalised text, pairs across punctuation skipped. */
+function eachBigramHash(text: string, visit: (hash: number) => void): void {
   let prev = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -33,9 +31,18 @@ export function bigramHashes(text: string): Uint32Array {
       prev = -1;
       continue;
     }
-    if (prev >= 0) out[n++] = fmix(Math.imul(prev, 0x01000193) ^ c);
+    if (prev >= 0) visit(fmix(Math.imul(prev, 0x01000193) ^ c));
     prev = c;
   }
+}
+
+/** 32-bit hashes of the distinct character bigrams of a normalised text (pairs across punctuation skipped), ascending. */
+export function bigramHashes(text: string): Uint32Array {
+  const out = new Uint32Array(Math.max(0, text.length - 1));
+  let n = 0;
+  eachBigramHash(text, (h) => {
+    out[n++] = h;
+  });
   const sorted = out.subarray(0, n).sort();
   let m = 0;
   for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i] as number;
@@ -86,22 +93,12 @@ export function derivedTitle(title: string | null | undefined, text: string): st
 function textMinhash(text: string): { sig: Uint16Array; bigrams: number } {
   const mins = new Uint32Array(MINHASH_SLOTS).fill(0xffffffff);
   let bigrams = 0;
-  let prev = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isBreak(c)) {
-      prev = -1;
-      continue;
-    }
-    if (prev >= 0) {
-      const x = fmix(Math.imul(prev, 0x01000193) ^ c);
-      const slot = x >>> SLOT_SHIFT;
-      const v = x & VALUE_MASK;
-      if (v < (mins[slot] as number)) mins[slot] = v;
-      bigrams++;
-    }
-    prev = c;
-  }
+  eachBigramHash(text, (x) => {
+    const slot = x >>> SLOT_SHIFT;
+    const v = x & VALUE_MASK;
+    if (v < (mins[slot] as number)) mins[slot] = v;
+    bigrams++;
+  });
   return { sig: densify(mins, bigrams), bigrams };
 }
 
